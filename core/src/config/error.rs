@@ -1,0 +1,123 @@
+//! Config errors: every problem in a definition, each with the file, the path, the line and a stable code.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// What is wrong at one place of a definition. Serialized as `{"type": "<code>", ...fields}`.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ProblemKind {
+    #[error("cannot read the file: {message}")]
+    Io { message: String },
+    #[error("not valid YAML or JSON: {message}")]
+    SyntaxError { message: String },
+    #[error("unknown field `{field}`{}", suggest(suggestion))]
+    UnknownField {
+        field: String,
+        suggestion: Option<String>,
+    },
+    #[error("missing required field `{field}`")]
+    MissingField { field: String },
+    #[error("expected {expected}")]
+    InvalidType { expected: String },
+    #[error("{message}")]
+    InvalidValue { message: String },
+    #[error("{value} is out of range {min}..{max}")]
+    OutOfRange { value: f64, min: i64, max: i64 },
+    #[error("target `{target}` names no integration; expected integrations/<id> with one of: {known}")]
+    DanglingTarget { target: String, known: String },
+    #[error("model `{model}` is not defined under models")]
+    UnknownModel { model: String },
+    #[error("invalid selection expression: {message}")]
+    InvalidSelectionExpression { message: String },
+    #[error("invalid mapping template (line {line}, column {column} of the template): {message}")]
+    InvalidTemplate {
+        message: String,
+        line: u32,
+        column: u32,
+    },
+    #[error("invalid JSON Schema (draft 4): {message}")]
+    InvalidSchema { message: String },
+    #[error("invalid integrationUri: {message}")]
+    InvalidIntegrationUri { message: String },
+    #[error("`{field}` is not emulated by wsgate yet; remove it or set it to AWS's default ({default})")]
+    UnsupportedFeature { field: String, default: String },
+}
+
+fn suggest(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+impl ProblemKind {
+    /// The stable snake_case code users match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "io",
+            Self::SyntaxError { .. } => "syntax_error",
+            Self::UnknownField { .. } => "unknown_field",
+            Self::MissingField { .. } => "missing_field",
+            Self::InvalidType { .. } => "invalid_type",
+            Self::InvalidValue { .. } => "invalid_value",
+            Self::OutOfRange { .. } => "out_of_range",
+            Self::DanglingTarget { .. } => "dangling_target",
+            Self::UnknownModel { .. } => "unknown_model",
+            Self::InvalidSelectionExpression { .. } => "invalid_selection_expression",
+            Self::InvalidTemplate { .. } => "invalid_template",
+            Self::InvalidSchema { .. } => "invalid_schema",
+            Self::InvalidIntegrationUri { .. } => "invalid_integration_uri",
+            Self::UnsupportedFeature { .. } => "unsupported_feature",
+        }
+    }
+}
+
+/// One problem, located.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    /// The definition's file, when it came from one.
+    pub file: Option<String>,
+    /// Dotted path to the offending value, e.g. `routes.sendmessage.target`; empty for the whole document.
+    pub path: String,
+    /// 1-based line in the file.
+    pub line: Option<u32>,
+    /// Human-readable text of `kind`.
+    pub message: String,
+    #[serde(flatten)]
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.as_deref().unwrap_or("<definition>"))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {} [{}]", self.message, self.kind.code())
+    }
+}
+
+/// A definition that cannot be loaded, with every problem found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,864 @@
+//! Turning a parsed document into an [`Api`], collecting every problem instead of stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::source::{self, join};
+use super::*;
+
+pub fn problem(file: Option<String>, path: String, line: Option<u32>, kind: ProblemKind) -> Problem {
+    Problem {
+        file,
+        path,
+        line,
+        message: kind.to_string(),
+        kind,
+    }
+}
+
+pub fn load(text: &str, file: Option<String>) -> Result<Api, ConfigError> {
+    match source::parse(text) {
+        Ok(doc) => load_value(doc.value, doc.lines, file),
+        Err(e) => Err(ConfigError {
+            problems: vec![problem(
+                file,
+                String::new(),
+                e.line,
+                ProblemKind::SyntaxError { message: e.message },
+            )],
+        }),
+    }
+}
+
+pub fn load_value(value: Value, lines: HashMap<String, u32>, file: Option<String>) -> Result<Api, ConfigError> {
+    let mut loader = Loader {
+        file,
+        lines,
+        problems: Vec::new(),
+    };
+    let api = loader.api(&value);
+    match api {
+        Some(api) if loader.problems.is_empty() => Ok(api),
+        _ => {
+            loader.problems.sort_by_key(|p| p.line.unwrap_or(u32::MAX));
+            Err(ConfigError {
+                problems: loader.problems,
+            })
+        }
+    }
+}
+
+const API_FIELDS: &[&str] = &[
+    "name",
+    "apiId",
+    "region",
+    "routeSelectionExpression",
+    "apiKeySelectionExpression",
+    "stage",
+    "stageVariables",
+    "settings",
+    "models",
+    "integrations",
+    "routes",
+    "description",
+    "tags",
+    "version",
+    "protocolType",
+    "disableSchemaValidation",
+    "disableExecuteApiEndpoint",
+    "ipAddressType",
+    "authorizers",
+];
+const SETTINGS_FIELDS: &[&str] = &[
+    "maxFrameBytes",
+    "maxMessageBytes",
+    "idleTimeoutSeconds",
+    "maxConnectionSeconds",
+    "badRequestFrameLayout",
+];
+const MODEL_FIELDS: &[&str] = &["schema", "contentType", "description", "name"];
+const ROUTE_FIELDS: &[&str] = &[
+    "target",
+    "authorizationType",
+    "authorizerId",
+    "authorizationScopes",
+    "apiKeyRequired",
+    "modelSelectionExpression",
+    "requestModels",
+    "requestParameters",
+    "routeResponseSelectionExpression",
+    "routeResponses",
+    "operationName",
+];
+const ROUTE_RESPONSE_FIELDS: &[&str] = &["modelSelectionExpression", "responseModels", "responseParameters"];
+const INTEGRATION_FIELDS: &[&str] = &[
+    "integrationType",
+    "integrationUri",
+    "integrationMethod",
+    "integrationSubtype",
+    "connectionType",
+    "connectionId",
+    "contentHandlingStrategy",
+    "credentialsArn",
+    "description",
+    "passthroughBehavior",
+    "payloadFormatVersion",
+    "requestParameters",
+    "requestTemplates",
+    "templateSelectionExpression",
+    "timeoutInMillis",
+    "tlsConfig",
+    "integrationResponses",
+];
+const INTEGRATION_RESPONSE_FIELDS: &[&str] = &[
+    "responseTemplates",
+    "templateSelectionExpression",
+    "responseParameters",
+    "contentHandlingStrategy",
+];
+
+struct Loader {
+    file: Option<String>,
+    lines: HashMap<String, u32>,
+    problems: Vec<Problem>,
+}
+
+/// Fields read from one object, so that everything not read can be reported as unknown.
+struct Fields<'v> {
+    map: &'v Map<String, Value>,
+    path: String,
+}
+
+impl<'v> Fields<'v> {
+    fn get(&self, key: &str) -> Option<&'v Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn at(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+}
+
+impl Loader {
+    fn report(&mut self, path: &str, kind: ProblemKind) {
+        let line = self.line_of(path);
+        self.problems
+            .push(problem(self.file.clone(), path.to_string(), line, kind));
+    }
+
+    /// The line of a path, or of its nearest ancestor that has one.
+    fn line_of(&self, path: &str) -> Option<u32> {
+        let mut p = path;
+        loop {
+            if let Some(line) = self.lines.get(p) {
+                return Some(*line);
+            }
+            p = &p[..p.rfind('.')?];
+        }
+    }
+
+    fn invalid(&mut self, path: &str, message: impl Into<String>) {
+        self.report(
+            path,
+            ProblemKind::InvalidValue {
+                message: message.into(),
+            },
+        );
+    }
+
+    fn wrong_type(&mut self, path: &str, expected: &str) {
+        self.report(
+            path,
+            ProblemKind::InvalidType {
+                expected: expected.to_string(),
+            },
+        );
+    }
+
+    /// An object whose fields must all be in `known`.
+    fn object<'v>(&mut self, value: &'v Value, path: &str, known: &[&str]) -> Option<Fields<'v>> {
+        let Value::Object(map) = value else {
+            self.wrong_type(path, "a mapping");
+            return None;
+        };
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                let suggestion = nearest(key, known);
+                self.report(
+                    &join(path, key),
+                    ProblemKind::UnknownField {
+                        field: key.clone(),
+                        suggestion,
+                    },
+                );
+            }
+        }
+        Some(Fields {
+            map,
+            path: path.to_string(),
+        })
+    }
+
+    /// A mapping of user-named entries (routes, models, templates); `None` or empty when absent.
+    fn entries<'v>(&mut self, fields: &Fields<'v>, key: &str) -> Vec<(String, &'v Value, String)> {
+        match fields.get(key) {
+            None => Vec::new(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| (k.clone(), v, join(&fields.at(key), k)))
+                .collect(),
+            Some(_) => {
+                self.wrong_type(&fields.at(key), "a mapping");
+                Vec::new()
+            }
+        }
+    }
+
+    fn string(&mut self, fields: &Fields<'_>, key: &str) -> Option<String> {
+        match fields.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(&fields.at(key), "a string");
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, fields: &Fields<'_>, key: &str) -> Option<String> {
+        if fields.get(key).is_none() {
+            self.report(
+                &fields.path,
+                ProblemKind::MissingField {
+                    field: key.to_string(),
+                },
+            );
+            return None;
+        }
+        self.string(fields, key)
+    }
+
+    fn integer(&mut self, fields: &Fields<'_>, key: &str, min: i64, max: i64) -> Option<i64> {
+        let value = fields.get(key)?;
+        let Some(n) = value.as_f64() else {
+            self.wrong_type(&fields.at(key), "a number");
+            return None;
+        };
+        if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
+            self.report(&fields.at(key), ProblemKind::OutOfRange { value: n, min, max });
+            return None;
+        }
+        Some(n as i64)
+    }
+
+    fn expression(&mut self, fields: &Fields<'_>, key: &str) -> Option<SelectionExpression> {
+        let source = self.string(fields, key)?;
+        match SelectionExpression::parse(&source) {
+            Ok(e) => Some(e),
+            Err(message) => {
+                self.report(&fields.at(key), ProblemKind::InvalidSelectionExpression { message });
+                None
+            }
+        }
+    }
+
+    /// A known field wsgate does not emulate: fine only when absent or at AWS's default.
+    fn unsupported(&mut self, fields: &Fields<'_>, key: &str, is_default: impl Fn(&Value) -> bool, default: &str) {
+        if let Some(value) = fields.get(key) {
+            if !is_default(value) {
+                self.report(
+                    &fields.at(key),
+                    ProblemKind::UnsupportedFeature {
+                        field: key.to_string(),
+                        default: default.to_string(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn templates(&mut self, fields: &Fields<'_>, key: &str) -> BTreeMap<String, Template> {
+        let mut templates = BTreeMap::new();
+        for (name, value, path) in self.entries(fields, key) {
+            let Value::String(text) = value else {
+                self.wrong_type(&path, "a template string");
+                continue;
+            };
+            match Template::parse(text) {
+                Ok(t) => {
+                    templates.insert(name, t);
+                }
+                Err(e) => self.report(
+                    &path,
+                    ProblemKind::InvalidTemplate {
+                        message: e.message,
+                        line: e.line,
+                        column: e.column,
+                    },
+                ),
+            }
+        }
+        templates
+    }
+
+    fn api(&mut self, value: &Value) -> Option<Api> {
+        let top = self.object(value, "", API_FIELDS)?;
+        let name = self.required_string(&top, "name");
+        let route_selection = if top.get("routeSelectionExpression").is_none() {
+            self.required_string(&top, "routeSelectionExpression");
+            None
+        } else {
+            self.expression(&top, "routeSelectionExpression")
+        };
+        let api_key_selection = match top.get("apiKeySelectionExpression") {
+            None => SelectionExpression::parse("$request.header.x-api-key").ok(),
+            Some(_) => {
+                let e = self.expression(&top, "apiKeySelectionExpression");
+                if let Some(e) = &e {
+                    if !matches!(e.source(), "$request.header.x-api-key" | "$context.authorizer.usageIdentifierKey") {
+                        self.invalid(
+                            &top.at("apiKeySelectionExpression"),
+                            "must be $request.header.x-api-key or $context.authorizer.usageIdentifierKey",
+                        );
+                    }
+                }
+                e
+            }
+        };
+        let api_id = match self.string(&top, "apiId") {
+            Some(id) if id.len() == 10 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) => {
+                Some(id)
+            }
+            Some(_) => {
+                self.invalid(&top.at("apiId"), "must be 10 lowercase letters or digits");
+                None
+            }
+            None => name.as_deref().map(derive_api_id),
+        };
+        let region = self.string(&top, "region").unwrap_or_else(|| "us-east-1".into());
+        let stage = self.string(&top, "stage").unwrap_or_else(|| "dev".into());
+        if !valid_stage_name(&stage) {
+            self.invalid(&top.at("stage"), "a stage name has 1 to 128 letters, digits, `-` or `_`");
+        }
+        if let Some(p) = self.string(&top, "protocolType") {
+            if p != "WEBSOCKET" {
+                self.invalid(&top.at("protocolType"), "wsgate serves WebSocket APIs: use WEBSOCKET");
+            }
+        }
+        self.string(&top, "description");
+        self.string(&top, "version");
+        self.string(&top, "ipAddressType");
+        let is_false = |v: &Value| v == &Value::Bool(false);
+        self.unsupported(&top, "disableSchemaValidation", is_false, "false");
+        self.unsupported(&top, "disableExecuteApiEndpoint", is_false, "false");
+        self.unsupported(&top, "authorizers", is_empty, "none");
+        let stage_variables = self.stage_variables(&top);
+        let settings = self.settings(&top);
+        let models = self.models(&top);
+        let integrations = self.integrations(&top, &stage_variables);
+        let routes = self.routes(&top, &integrations, &models);
+        Some(Api {
+            name: name?,
+            api_id: api_id?,
+            region,
+            stage,
+            stage_variables,
+            route_selection: route_selection?,
+            api_key_selection: api_key_selection?,
+            settings,
+            models,
+            integrations,
+            routes,
+        })
+    }
+
+    fn stage_variables(&mut self, top: &Fields<'_>) -> Map<String, Value> {
+        let mut vars = Map::new();
+        for (name, value, path) in self.entries(top, "stageVariables") {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => {
+                    self.wrong_type(&path, "a string");
+                    continue;
+                }
+            };
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                self.invalid(&path, "stage variable names are letters, digits and `_`");
+            }
+            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#&=,".contains(&b)) {
+                self.invalid(&path, "stage variable values match [A-Za-z0-9-._~:/?#&=,]+");
+            }
+            vars.insert(name, Value::String(text));
+        }
+        vars
+    }
+
+    fn settings(&mut self, top: &Fields<'_>) -> Settings {
+        let mut settings = Settings::default();
+        let Some(value) = top.get("settings") else {
+            return settings;
+        };
+        let Some(fields) = self.object(value, "settings", SETTINGS_FIELDS) else {
+            return settings;
+        };
+        const MAX: i64 = 1 << 30;
+        if let Some(n) = self.integer(&fields, "maxFrameBytes", 1, MAX) {
+            settings.max_frame_bytes = n as usize;
+        }
+        if let Some(n) = self.integer(&fields, "maxMessageBytes", 1, MAX) {
+            settings.max_message_bytes = n as usize;
+        }
+        if let Some(n) = self.integer(&fields, "idleTimeoutSeconds", 1, 7 * 24 * 3600) {
+            settings.idle_timeout_seconds = n as u64;
+        }
+        if let Some(n) = self.integer(&fields, "maxConnectionSeconds", 1, 7 * 24 * 3600) {
+            settings.max_connection_seconds = n as u64;
+        }
+        match self.string(&fields, "badRequestFrameLayout").as_deref() {
+            None | Some("documented") => {}
+            Some("forbidden") => settings.bad_request_layout = BadRequestLayout::Forbidden,
+            Some(_) => self.invalid(&fields.at("badRequestFrameLayout"), "must be `documented` or `forbidden`"),
+        }
+        settings
+    }
+
+    fn models(&mut self, top: &Fields<'_>) -> BTreeMap<String, Model> {
+        let mut models = BTreeMap::new();
+        for (name, value, path) in self.entries(top, "models") {
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                self.invalid(&path, "model names are alphanumeric");
+            }
+            let Some(fields) = self.object(value, &path, MODEL_FIELDS) else {
+                continue;
+            };
+            let content_type = self
+                .string(&fields, "contentType")
+                .unwrap_or_else(|| "application/json".into());
+            self.string(&fields, "description");
+            self.string(&fields, "name");
+            let Some(schema) = fields.get("schema") else {
+                self.report(&path, ProblemKind::MissingField { field: "schema".into() });
+                continue;
+            };
+            // A schema may be written as an object or as JSON text, as CreateModel takes it.
+            let schema = match schema {
+                Value::String(text) => match serde_json::from_str(text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message: e.to_string() });
+                        continue;
+                    }
+                },
+                other => other.clone(),
+            };
+            match Model::compile(content_type, schema) {
+                Ok(model) => {
+                    models.insert(name, model);
+                }
+                Err(message) => self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message }),
+            }
+        }
+        models
+    }
+
+    fn integrations(&mut self, top: &Fields<'_>, stage_variables: &Map<String, Value>) -> BTreeMap<String, Integration> {
+        let mut integrations = BTreeMap::new();
+        for (id, value, path) in self.entries(top, "integrations") {
+            if let Some(integration) = self.integration(id.clone(), value, &path, stage_variables) {
+                integrations.insert(id, integration);
+            }
+        }
+        integrations
+    }
+
+    fn integration(
+        &mut self,
+        id: String,
+        value: &Value,
+        path: &str,
+        stage_variables: &Map<String, Value>,
+    ) -> Option<Integration> {
+        let fields = self.object(value, path, INTEGRATION_FIELDS)?;
+        let kind = match self.required_string(&fields, "integrationType").as_deref() {
+            Some("AWS_PROXY") => Some(IntegrationType::AwsProxy),
+            Some("AWS") => Some(IntegrationType::Aws),
+            Some("HTTP_PROXY") => Some(IntegrationType::HttpProxy),
+            Some("HTTP") => Some(IntegrationType::Http),
+            Some("MOCK") => Some(IntegrationType::Mock),
+            Some(other) => {
+                self.invalid(
+                    &fields.at("integrationType"),
+                    format!("`{other}` is not one of AWS_PROXY, AWS, HTTP_PROXY, HTTP, MOCK"),
+                );
+                None
+            }
+            None => None,
+        };
+        let uri = kind.and_then(|kind| self.integration_uri(&fields, kind, stage_variables));
+        let method = self.string(&fields, "integrationMethod").unwrap_or_else(|| "POST".into());
+        let timeout_ms = self.integer(&fields, "timeoutInMillis", 50, 29000).unwrap_or(29000) as u32;
+        match fields.get("payloadFormatVersion") {
+            None => {}
+            Some(Value::String(v)) if v == "1.0" => {}
+            Some(Value::Number(n)) if n.as_f64() == Some(1.0) => {}
+            Some(_) => self.invalid(
+                &fields.at("payloadFormatVersion"),
+                "WebSocket APIs accept only payloadFormatVersion 1.0",
+            ),
+        }
+        let passthrough = match self.string(&fields, "passthroughBehavior").as_deref() {
+            None | Some("WHEN_NO_MATCH") => Passthrough::WhenNoMatch,
+            Some("WHEN_NO_TEMPLATES") => Passthrough::WhenNoTemplates,
+            Some("NEVER") => Passthrough::Never,
+            Some(other) => {
+                self.invalid(
+                    &fields.at("passthroughBehavior"),
+                    format!("`{other}` is not one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER"),
+                );
+                Passthrough::WhenNoMatch
+            }
+        };
+        let template_selection = self.expression(&fields, "templateSelectionExpression");
+        let request_templates = self.templates(&fields, "requestTemplates");
+        self.string(&fields, "description");
+        self.string(&fields, "credentialsArn");
+        let internet = |v: &Value| v == "INTERNET";
+        self.unsupported(&fields, "connectionType", internet, "INTERNET");
+        self.unsupported(&fields, "connectionId", |_| false, "none");
+        self.unsupported(&fields, "integrationSubtype", |_| false, "none");
+        self.unsupported(&fields, "contentHandlingStrategy", |_| false, "none");
+        self.unsupported(&fields, "requestParameters", is_empty, "none");
+        self.unsupported(&fields, "tlsConfig", is_empty, "none");
+        let mut responses = Vec::new();
+        for (key, value, rpath) in self.entries(&fields, "integrationResponses") {
+            if let Some(r) = self.integration_response(key, value, &rpath) {
+                responses.push(r);
+            }
+        }
+        Some(Integration {
+            id,
+            kind: kind?,
+            uri,
+            method,
+            timeout_ms,
+            passthrough,
+            template_selection,
+            request_templates,
+            responses,
+        })
+    }
+
+    fn integration_uri(
+        &mut self,
+        fields: &Fields<'_>,
+        kind: IntegrationType,
+        stage_variables: &Map<String, Value>,
+    ) -> Option<IntegrationUri> {
+        let path = fields.at("integrationUri");
+        let uri = self.string(fields, "integrationUri");
+        let parsed = match (kind, uri) {
+            (IntegrationType::Mock, _) => return None,
+            (IntegrationType::AwsProxy | IntegrationType::Aws, None) => return None,
+            (_, None) => {
+                self.report(&fields.path, ProblemKind::MissingField { field: "integrationUri".into() });
+                return None;
+            }
+            (kind, Some(uri)) => classify_uri(&uri, kind),
+        };
+        match parsed {
+            Ok(uri) => {
+                if let IntegrationUri::Url(url) = &uri {
+                    for name in stage_variable_refs(url) {
+                        if !stage_variables.contains_key(&name) {
+                            self.report(
+                                &path,
+                                ProblemKind::InvalidIntegrationUri {
+                                    message: format!("stage variable `{name}` is not defined under stageVariables"),
+                                },
+                            );
+                        }
+                    }
+                }
+                Some(uri)
+            }
+            Err(message) => {
+                self.report(&path, ProblemKind::InvalidIntegrationUri { message });
+                None
+            }
+        }
+    }
+
+    fn integration_response(&mut self, key: String, value: &Value, path: &str) -> Option<IntegrationResponse> {
+        let pattern = match ResponseKey::parse(&key) {
+            Ok(p) => Some(p),
+            Err(message) => {
+                self.invalid(path, message);
+                None
+            }
+        };
+        let fields = self.object(value, path, INTEGRATION_RESPONSE_FIELDS)?;
+        let template_selection = self.expression(&fields, "templateSelectionExpression");
+        let response_templates = self.templates(&fields, "responseTemplates");
+        self.unsupported(&fields, "responseParameters", is_empty, "none");
+        self.unsupported(&fields, "contentHandlingStrategy", |_| false, "none");
+        Some(IntegrationResponse {
+            key,
+            pattern: pattern?,
+            template_selection,
+            response_templates,
+        })
+    }
+
+    fn routes(
+        &mut self,
+        top: &Fields<'_>,
+        integrations: &BTreeMap<String, Integration>,
+        models: &BTreeMap<String, Model>,
+    ) -> HashMap<String, Route> {
+        let mut routes = HashMap::new();
+        let entries = self.entries(top, "routes");
+        if entries.is_empty() && top.get("routes").is_none() {
+            self.report("", ProblemKind::MissingField { field: "routes".into() });
+        }
+        for (key, value, path) in entries {
+            if key.starts_with('$') && !matches!(key.as_str(), "$connect" | "$disconnect" | "$default") {
+                let suggestion = nearest(&key, &["$connect", "$disconnect", "$default"]);
+                self.invalid(
+                    &path,
+                    format!(
+                        "route keys starting with `$` are reserved; use $connect, $disconnect or $default{}",
+                        suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                    ),
+                );
+                continue;
+            }
+            if let Some(route) = self.route(key.clone(), value, &path, integrations, models) {
+                routes.insert(key, route);
+            }
+        }
+        routes
+    }
+
+    fn route(
+        &mut self,
+        key: String,
+        value: &Value,
+        path: &str,
+        integrations: &BTreeMap<String, Integration>,
+        models: &BTreeMap<String, Model>,
+    ) -> Option<Route> {
+        let fields = self.object(value, path, ROUTE_FIELDS)?;
+        let integration = self.required_string(&fields, "target").and_then(|target| {
+            let id = target.strip_prefix("integrations/").unwrap_or("");
+            if integrations.contains_key(id) {
+                return Some(id.to_string());
+            }
+            // An integration with problems of its own is reported there, not again here.
+            let reported = self.problems.iter().any(|p| p.path.starts_with(&format!("integrations.{id}")));
+            if !reported {
+                let known = integrations.keys().cloned().collect::<Vec<_>>().join(", ");
+                self.report(&fields.at("target"), ProblemKind::DanglingTarget { target, known });
+            }
+            None
+        });
+        let model_selection = self.expression(&fields, "modelSelectionExpression");
+        let mut request_models = BTreeMap::new();
+        for (selector, model, mpath) in self.entries(&fields, "requestModels") {
+            match model {
+                Value::String(name) if models.contains_key(name) => {
+                    request_models.insert(selector, name.clone());
+                }
+                Value::String(name) => self.report(&mpath, ProblemKind::UnknownModel { model: name.clone() }),
+                _ => self.wrong_type(&mpath, "a model name"),
+            }
+        }
+        let mut two_way = false;
+        if let Some(expr) = self.string(&fields, "routeResponseSelectionExpression") {
+            if expr == "$default" {
+                two_way = true;
+            } else {
+                self.invalid(
+                    &fields.at("routeResponseSelectionExpression"),
+                    "API Gateway supports only `$default` here",
+                );
+            }
+        }
+        for (response_key, value, rpath) in self.entries(&fields, "routeResponses") {
+            if response_key != "$default" {
+                self.invalid(&rpath, "the only route response key is `$default`");
+                continue;
+            }
+            // Response models exist in the API but AWS marks them unsupported; they are accepted and unused.
+            self.object(value, &rpath, ROUTE_RESPONSE_FIELDS);
+            two_way = true;
+        }
+        self.string(&fields, "operationName");
+        self.unsupported(&fields, "authorizationType", |v| v == "NONE", "NONE");
+        self.unsupported(&fields, "authorizerId", |_| false, "none");
+        self.unsupported(&fields, "authorizationScopes", is_empty, "none");
+        self.unsupported(&fields, "apiKeyRequired", |v| v == &Value::Bool(false), "false");
+        self.unsupported(&fields, "requestParameters", is_empty, "none");
+        Some(Route {
+            key,
+            integration: integration?,
+            model_selection,
+            request_models,
+            two_way,
+        })
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn valid_stage_name(stage: &str) -> bool {
+    (1..=128).contains(&stage.len()) && stage.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// 10 lowercase alphanumerics from the API's name (FNV-1a), so the same file always gives the same id.
+fn derive_api_id(name: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..10)
+        .map(|_| {
+            let c = ALPHABET[(hash % 36) as usize] as char;
+            hash /= 36;
+            c
+        })
+        .collect()
+}
+
+fn stage_variable_refs(url: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = url;
+    while let Some(start) = rest.find("${stageVariables.") {
+        let after = &rest[start + "${stageVariables.".len()..];
+        let Some(end) = after.find('}') else { break };
+        names.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    names
+}
+
+/// Sorts an integrationUri into the forms DESIGN.md lists, in the order they are tried.
+fn classify_uri(uri: &str, kind: IntegrationType) -> Result<IntegrationUri, String> {
+    let is_url = uri.starts_with("http://") || uri.starts_with("https://");
+    match kind {
+        IntegrationType::Http | IntegrationType::HttpProxy => {
+            if is_url {
+                Ok(IntegrationUri::Url(uri.to_string()))
+            } else {
+                Err(format!("`{uri}` is not an http(s) URL"))
+            }
+        }
+        _ if is_url => Ok(IntegrationUri::Url(uri.to_string())),
+        _ => {
+            if let Some(name) = lambda_function_name(uri) {
+                return Ok(IntegrationUri::LambdaFunction(name));
+            }
+            if uri.starts_with("arn:") {
+                return Err(format!(
+                    "`{uri}` is not a Lambda function ARN; AWS service integrations are not emulated"
+                ));
+            }
+            let handler_like = !uri.is_empty()
+                && uri
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.$/".contains(&b));
+            if handler_like {
+                Ok(IntegrationUri::Handler(uri.to_string()))
+            } else {
+                Err(format!(
+                    "`{uri}` is neither a handler name, a module.function, an http(s) Invoke URL nor a Lambda ARN"
+                ))
+            }
+        }
+    }
+}
+
+/// `arn:aws:lambda:REGION:ACCT:function:NAME[:QUALIFIER]`, or API Gateway's
+/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/<that ARN>/invocations`.
+fn lambda_function_name(uri: &str) -> Option<String> {
+    let function_arn = match uri.split_once(":lambda:path/2015-03-31/functions/") {
+        Some((prefix, rest)) if prefix.starts_with("arn:") => rest.strip_suffix("/invocations")?,
+        _ => uri,
+    };
+    let parts: Vec<&str> = function_arn.split(':').collect();
+    match parts.as_slice() {
+        ["arn", _, "lambda", _, _, "function", name, ..] if !name.is_empty() => Some((*name).to_string()),
+        _ => None,
+    }
+}
+
+/// The known name closest to an unknown one, if any is close (edit distance ≤ 3, or equal ignoring case).
+fn nearest(word: &str, known: &[&str]) -> Option<String> {
+    known
+        .iter()
+        .map(|k| (distance(&word.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.to_string())
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn lambda_arns_give_function_names() {
+        assert_eq!(
+            lambda_function_name("arn:aws:lambda:us-east-1:123456789012:function:chat").as_deref(),
+            Some("chat")
+        );
+        assert_eq!(
+            lambda_function_name(
+                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:chat:live/invocations"
+            )
+            .as_deref(),
+            Some("chat")
+        );
+        assert_eq!(lambda_function_name("arn:aws:sqs:us-east-1:1:q"), None);
+    }
+
+    #[test]
+    fn api_ids_are_stable_and_well_formed() {
+        let id = derive_api_id("chat");
+        assert_eq!(id, derive_api_id("chat"));
+        assert_ne!(id, derive_api_id("chat2"));
+        assert_eq!(id.len(), 10);
+        assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    }
+
+    #[test]
+    fn nearest_names() {
+        assert_eq!(nearest("integrationURI", INTEGRATION_FIELDS).as_deref(), Some("integrationUri"));
+        assert_eq!(nearest("targt", ROUTE_FIELDS).as_deref(), Some("target"));
+        assert_eq!(nearest("zzzzzzzz", ROUTE_FIELDS), None);
+    }
+}

@@ -1,0 +1,165 @@
+use super::*;
+
+fn problems(text: &str) -> Vec<Problem> {
+    Api::from_str(text).expect_err("should fail").problems
+}
+
+fn codes(text: &str) -> Vec<(String, &'static str)> {
+    problems(text)
+        .into_iter()
+        .map(|p| (p.path.clone(), p.kind.code()))
+        .collect()
+}
+
+const CHAT: &str = r#"
+name: chat
+routeSelectionExpression: $request.body.action
+models:
+  Message: { contentType: application/json, schema: { type: object, required: [message] } }
+integrations:
+  chat: { integrationType: AWS_PROXY, integrationUri: chat }
+  echo:
+    integrationType: MOCK
+    requestTemplates: { $default: '{"statusCode": 200}' }
+    integrationResponses:
+      $default: { responseTemplates: { $default: '$input.body' } }
+routes:
+  $connect: { target: integrations/chat }
+  $default: { target: integrations/echo, routeResponseSelectionExpression: $default }
+  sendmessage:
+    target: integrations/chat
+    modelSelectionExpression: $default
+    requestModels: { $default: Message }
+"#;
+
+#[test]
+fn a_valid_definition_loads_into_typed_values() {
+    let api = Api::from_str(CHAT).unwrap();
+    assert_eq!(api.stage, "dev");
+    assert_eq!(api.region, "us-east-1");
+    assert_eq!(api.api_id.len(), 10);
+    assert_eq!(api.settings, Settings::default());
+    assert!(api.routes["$default"].two_way);
+    assert!(!api.routes["sendmessage"].two_way);
+    assert_eq!(api.routes["sendmessage"].request_models["$default"], "Message");
+    assert_eq!(api.integrations["chat"].timeout_ms, 29000);
+    assert_eq!(
+        api.integrations["chat"].uri,
+        Some(IntegrationUri::Handler("chat".into()))
+    );
+}
+
+#[test]
+fn json_definitions_load_too() {
+    let api = Api::from_str(
+        r#"{"name": "x", "routeSelectionExpression": "$request.body.action",
+            "integrations": {"m": {"integrationType": "MOCK"}},
+            "routes": {"$default": {"target": "integrations/m"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(api.routes["$default"].integration, "m");
+}
+
+#[test]
+fn dangling_targets_name_path_and_line() {
+    let text = CHAT.replace("$connect: { target: integrations/chat }", "$connect: { target: integrations/nope }");
+    let p = &problems(&text)[0];
+    assert_eq!(p.path, "routes.$connect.target");
+    assert_eq!(p.kind.code(), "dangling_target");
+    assert_eq!(p.line, Some(14));
+    assert!(p.to_string().contains("integrations/nope"), "{p}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = r#"
+name: bad
+routeSelectionExpression: ${request.body.action
+stage: "no spaces"
+extra: 1
+models:
+  M: { schema: { type: 12 } }
+integrations:
+  a: { integrationType: AWS_PROXY, timeoutInMillis: 30000, payloadFormatVersion: "2.0" }
+  b:
+    integrationType: MOCK
+    requestTemplates: { $default: '#if($x' }
+    integrationResponses: { "200": {} }
+  c: { integrationType: HTTP_PROXY, integrationUri: "http://h/${stageVariables.missing}" }
+  d: { integrationType: AWS, integrationUri: "arn:aws:sqs:us-east-1:1:q" }
+routes:
+  $default: { target: integrations/a, routeResponseSelectionExpression: $request.body.x }
+  x: { target: integrations/a, requestModels: { $default: Nope }, targt: 1 }
+  $defualt: { target: integrations/a }
+  y: { target: integrations/a, authorizationType: CUSTOM }
+"#;
+    let got = codes(text);
+    let expected = [
+        ("routeSelectionExpression", "invalid_selection_expression"),
+        ("stage", "invalid_value"),
+        ("extra", "unknown_field"),
+        ("models.M.schema", "invalid_schema"),
+        ("integrations.a.timeoutInMillis", "out_of_range"),
+        ("integrations.a.payloadFormatVersion", "invalid_value"),
+        ("integrations.b.requestTemplates.$default", "invalid_template"),
+        ("integrations.b.integrationResponses.200", "invalid_value"),
+        ("integrations.c.integrationUri", "invalid_integration_uri"),
+        ("integrations.d.integrationUri", "invalid_integration_uri"),
+        ("routes.$default.routeResponseSelectionExpression", "invalid_value"),
+        ("routes.x.requestModels.$default", "unknown_model"),
+        ("routes.x.targt", "unknown_field"),
+        ("routes.$defualt", "invalid_value"),
+        ("routes.y.authorizationType", "unsupported_feature"),
+    ];
+    for (path, code) in expected {
+        assert!(
+            got.contains(&(path.to_string(), code)),
+            "missing {path} {code} in {got:#?}"
+        );
+    }
+    assert_eq!(got.len(), expected.len(), "{got:#?}");
+}
+
+#[test]
+fn unknown_fields_suggest_the_nearest_known_one() {
+    let all = problems("name: x\nrouteSelectionExpresion: $request.body.a\nroutes: {}\n");
+    let p = all.iter().find(|p| p.path == "routeSelectionExpresion").unwrap();
+    assert_eq!(p.line, Some(2));
+    assert!(matches!(&p.kind, ProblemKind::UnknownField { suggestion: Some(s), .. } if s == "routeSelectionExpression"));
+}
+
+#[test]
+fn syntax_errors_and_wrong_types_never_panic() {
+    for text in ["", "[1, 2]", "name: [", "{", "routes: 5", "a: *x", "\u{0}"] {
+        let err = Api::from_str(text).unwrap_err();
+        assert!(!err.problems.is_empty(), "{text:?}");
+    }
+    let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    assert!(Api::from_str(&deep).is_err());
+}
+
+#[test]
+fn files_are_named_in_errors() {
+    let err = Api::from_path("/nonexistent/api.yaml").unwrap_err();
+    assert_eq!(err.problems[0].kind.code(), "io");
+    assert!(err.to_string().starts_with("/nonexistent/api.yaml"));
+}
+
+#[test]
+fn integration_uris_are_classified() {
+    let text = r#"
+name: u
+routeSelectionExpression: $request.body.a
+stageVariables: { host: "127.0.0.1:9000" }
+integrations:
+  arn: { integrationType: AWS_PROXY, integrationUri: "arn:aws:lambda:us-east-1:123456789012:function:chat" }
+  url: { integrationType: AWS_PROXY, integrationUri: "http://127.0.0.1:3001/2015-03-31/functions/f/invocations" }
+  mod: { integrationType: AWS, integrationUri: "app.handler" }
+  http: { integrationType: HTTP, integrationUri: "http://${stageVariables.host}/x" }
+routes: { $default: { target: integrations/arn } }
+"#;
+    let api = Api::from_str(text).unwrap();
+    assert_eq!(api.integrations["arn"].uri, Some(IntegrationUri::LambdaFunction("chat".into())));
+    assert!(matches!(api.integrations["url"].uri, Some(IntegrationUri::Url(_))));
+    assert_eq!(api.integrations["mod"].uri, Some(IntegrationUri::Handler("app.handler".into())));
+}
