@@ -1,1 +1,105 @@
-fn main() {}
+//! The `wsgate` command line: `check` a definition, `route` a message through it and print the trace.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde_json::Value;
+use wsgate_core::engine::{MessageOptions, Session, SessionOptions, SimulatedOutcome};
+use wsgate_core::{Api, Engine};
+
+#[derive(Parser)]
+#[command(name = "wsgate", version, about = "Amazon API Gateway WebSocket APIs, self-hosted")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every problem in an API definition (exit 1), or `ok`.
+    Check { file: PathBuf },
+    /// Print, as JSON, what the gateway does with one message, without opening a socket.
+    Route {
+        file: PathBuf,
+        /// The message text the client sends.
+        #[arg(long)]
+        message: String,
+        /// What the integration returns: a Lambda result, or {"statusCode","headers","body"} for HTTP.
+        #[arg(long, value_parser = parse_json, conflicts_with_all = ["function_error", "timeout"])]
+        result: Option<Value>,
+        /// The Lambda function fails with this errorMessage.
+        #[arg(long, conflicts_with = "timeout")]
+        function_error: Option<String>,
+        /// The integration times out.
+        #[arg(long)]
+        timeout: bool,
+        /// Send the message as this many frames (one text frame, then continuations).
+        #[arg(long)]
+        fragments: Option<usize>,
+        /// Send the message as a binary frame.
+        #[arg(long)]
+        binary: bool,
+    },
+}
+
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn load(file: &PathBuf) -> Result<Api, ExitCode> {
+    Api::from_path(file).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(1)
+    })
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { file } => match load(&file) {
+            Ok(_) => {
+                println!("ok");
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Route {
+            file,
+            message,
+            result,
+            function_error,
+            timeout,
+            fragments,
+            binary,
+        } => {
+            let api = match load(&file) {
+                Ok(api) => api,
+                Err(code) => return code,
+            };
+            let engine = Engine::new(api);
+            let mut session = Session::new(&engine, SessionOptions::default());
+            let options = MessageOptions {
+                fragments,
+                binary,
+                request_id: None,
+                message_id: None,
+                outcome: SimulatedOutcome {
+                    result,
+                    function_error,
+                    timeout,
+                },
+            };
+            match session.message(&message, &options) {
+                Ok(trace) => {
+                    let json = serde_json::to_string_pretty(&trace).expect("a trace is JSON");
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

@@ -1,2 +1,661 @@
-//! placeholder
-pub struct Engine;
+//! The sans-IO router: connection events in (connect, message, integration outcome, disconnect), decisions
+//! out (invoke integration I with request R, send text T, close with code C, accept or reject the handshake).
+//!
+//! The engine keeps no per-connection state and reads no clock: the caller owns each [`Connection`], passes
+//! ids and times in a [`Request`], invokes integrations, and hands each [`Outcome`] back to [`Engine::complete`].
+
+mod event;
+mod ids;
+mod session;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::{Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, Passthrough, Route};
+use crate::frame::{Assembler, CloseCause, Limits};
+use crate::selection::{IntegrationInputs, Inputs, SelectionExpression};
+use crate::template::{Scope, Template};
+
+pub use event::{forwarded_headers, EventType};
+pub use ids::{clf_time, iso_time, Ids};
+pub use session::{Close, Handshake, MessageOptions, Session, SessionOptions, SimulatedOutcome, Trace};
+
+use event::EventInfo;
+
+/// One client connection, as the gateway saw its handshake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub connection_id: String,
+    /// Epoch milliseconds.
+    pub connected_at: u64,
+    pub source_ip: String,
+    pub user_agent: Option<String>,
+    /// The handshake's `Host` header as sent, port included.
+    pub domain_name: String,
+    /// Handshake headers in the client's order and casing.
+    pub headers: Vec<(String, String)>,
+    /// Query string pairs in order (repeats kept).
+    pub query: Vec<(String, String)>,
+    pub forwarded_port: u16,
+    pub forwarded_proto: String,
+    /// Context from an authorizer, repeated in every event.
+    pub authorizer: Option<Map<String, Value>>,
+}
+
+/// The ids and time of one event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    pub request_id: String,
+    /// Used by MESSAGE events only.
+    pub message_id: String,
+    /// Epoch milliseconds.
+    pub time_ms: u64,
+}
+
+/// Something the caller must do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum Action {
+    /// Complete the handshake (101), echoing this subprotocol.
+    Accept { subprotocol: Option<String> },
+    /// Refuse the handshake with this HTTP status.
+    Reject { status: u16 },
+    /// Send a text frame to the client.
+    Send { text: String },
+    /// Close the connection.
+    Close { code: u16, reason: String },
+}
+
+impl Action {
+    pub fn close(cause: CloseCause) -> Self {
+        Self::Close {
+            code: cause.code(),
+            reason: cause.reason().to_string(),
+        }
+    }
+}
+
+/// An integration call the caller must make.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invocation {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: IntegrationType,
+    #[serde(skip)]
+    pub uri: Option<IntegrationUri>,
+    #[serde(skip)]
+    pub timeout_ms: u32,
+    /// The Lambda proxy event (AWS_PROXY), or the body to send: the rendered template or the raw message.
+    pub request: Value,
+}
+
+/// What an integration call produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A Lambda function's result payload.
+    Result(Value),
+    /// A Lambda function error (`X-Amz-Function-Error`, or an exception in an in-process handler).
+    FunctionError { message: String },
+    /// An HTTP backend's response.
+    Http {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// The integration took longer than `timeoutInMillis`.
+    Timeout,
+    /// The call failed (connection refused, bad response, ...).
+    Failed(String),
+}
+
+/// The model check of one message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Validation {
+    pub model: Option<String>,
+    pub valid: bool,
+    pub errors: Vec<String>,
+}
+
+/// The integration response that was selected, and the status it was selected by.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseChoice {
+    pub key: Option<String>,
+    pub status: u16,
+}
+
+/// Continuation state of an integration call, handed back with its outcome.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    event: EventType,
+    route_key: String,
+    integration_id: String,
+    two_way: bool,
+    connection_id: String,
+    request_id: String,
+    message_id: String,
+    /// `$context`, `$input.params()` and the request body, for response templates (non-proxy only).
+    template_input: Option<Box<(Value, Value, Option<Value>)>>,
+}
+
+/// Everything the engine decided about one event; also the material of the trace.
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    pub route_key: Option<String>,
+    pub validation: Option<Validation>,
+    pub invocation: Option<Invocation>,
+    /// When set, make `invocation` and pass its outcome to [`Engine::complete`].
+    pub pending: Option<Pending>,
+    pub integration_response: Option<ResponseChoice>,
+    pub actions: Vec<Action>,
+}
+
+/// The error frames of SPEC §12.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFrame {
+    Forbidden,
+    InternalServerError,
+    EndpointRequestTimedOut,
+    BadRequestBody,
+    /// A body no template matched under passthrough NEVER / WHEN_NO_TEMPLATES (SPEC §5.2 [?]).
+    UnsupportedMediaType,
+}
+
+impl ErrorFrame {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Forbidden => "Forbidden",
+            Self::InternalServerError => "Internal server error",
+            Self::EndpointRequestTimedOut => "Endpoint request timed out",
+            Self::BadRequestBody => "Bad request body",
+            Self::UnsupportedMediaType => "Unsupported Media Type",
+        }
+    }
+
+    /// The exact bytes API Gateway sends (ids are base64url, so they need no escaping).
+    pub fn text(self, connection_id: &str, request_id: &str, message_id: &str, layout: BadRequestLayout) -> String {
+        if self == Self::BadRequestBody && layout == BadRequestLayout::Documented {
+            return format!(
+                r#"{{"message" : "Bad request body", "connectionId": "{connection_id}", "messageId": "{message_id}"}}"#
+            );
+        }
+        format!(
+            r#"{{"message": "{}", "connectionId":"{connection_id}", "requestId":"{request_id}"}}"#,
+            self.message()
+        )
+    }
+}
+
+/// The router for one API.
+#[derive(Debug)]
+pub struct Engine {
+    api: Api,
+    /// `$stageVariables` as templates see it, built once.
+    stage_variables: Value,
+}
+
+impl Engine {
+    pub fn new(api: Api) -> Self {
+        let stage_variables = Value::Object(api.stage_variables.clone());
+        Self { api, stage_variables }
+    }
+
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    /// A frame assembler with this API's limits, one per connection.
+    pub fn assembler(&self) -> Assembler {
+        Assembler::new(Limits::from(&self.api.settings))
+    }
+
+    /// A client asks to connect: run `$connect` if there is one.
+    pub fn connect(&self, conn: &Connection, request: &Request) -> Decision {
+        let Some(route) = self.api.routes.get("$connect") else {
+            return actions(vec![Action::Accept { subprotocol: None }]);
+        };
+        let info = EventInfo {
+            kind: EventType::Connect,
+            route_key: "$connect",
+            request,
+            disconnect: None,
+        };
+        self.invoke(route, conn, &info, "", None)
+    }
+
+    /// A complete text message arrived.
+    pub fn message(&self, conn: &Connection, request: &Request, text: &str) -> Decision {
+        let json: Option<Value> = serde_json::from_str(text).ok();
+        let inputs = Inputs {
+            body: json.as_ref(),
+            stage_variables: Some(&self.api.stage_variables),
+            authorizer: conn.authorizer.as_ref(),
+            ..Inputs::default()
+        };
+        let Some(route) = self.select_route(&inputs) else {
+            return actions(vec![self.error_frame(ErrorFrame::Forbidden, &conn.connection_id, request)]);
+        };
+        let mut decision = Decision::default();
+        if let Some(expr) = &route.model_selection {
+            let validation = self.validate(route, expr, &inputs);
+            let valid = validation.valid;
+            decision.validation = Some(validation);
+            if !valid {
+                decision.route_key = Some(route.key.clone());
+                decision
+                    .actions
+                    .push(self.error_frame(ErrorFrame::BadRequestBody, &conn.connection_id, request));
+                return decision;
+            }
+        }
+        let info = EventInfo {
+            kind: EventType::Message,
+            route_key: &route.key,
+            request,
+            disconnect: None,
+        };
+        let invoked = self.invoke(route, conn, &info, text, json);
+        Decision {
+            validation: decision.validation,
+            ..invoked
+        }
+    }
+
+    /// The connection closed with this code and reason: run `$disconnect` (its result is ignored).
+    pub fn disconnect(&self, conn: &Connection, request: &Request, code: u16, reason: &str) -> Decision {
+        let Some(route) = self.api.routes.get("$disconnect") else {
+            return Decision::default();
+        };
+        let info = EventInfo {
+            kind: EventType::Disconnect,
+            route_key: "$disconnect",
+            request,
+            disconnect: Some((code, reason)),
+        };
+        self.invoke(route, conn, &info, "", None)
+    }
+
+    /// Exact match first, then `$default`; `$connect`/`$disconnect` are never selected by a message
+    /// (SPEC §1.3 [?]). A body that is not JSON cannot be evaluated and goes to `$default`.
+    fn select_route(&self, inputs: &Inputs<'_>) -> Option<&Route> {
+        let expr = &self.api.route_selection;
+        if inputs.body.is_some() || expr.is_static() {
+            let key = expr.evaluate(inputs);
+            if key != "$connect" && key != "$disconnect" {
+                if let Some(route) = self.api.routes.get(&key) {
+                    return Some(route);
+                }
+            }
+        }
+        self.api.routes.get("$default")
+    }
+
+    fn validate(&self, route: &Route, expr: &SelectionExpression, inputs: &Inputs<'_>) -> Validation {
+        let key = expr.evaluate(inputs);
+        let name = route
+            .request_models
+            .get(&key)
+            .or_else(|| route.request_models.get("$default"));
+        let Some(name) = name else {
+            return Validation {
+                model: None,
+                valid: false,
+                errors: vec![format!("no model for key `{key}` and no $default model")],
+            };
+        };
+        let result = self.api.models[name].check(inputs.body);
+        Validation {
+            model: Some(name.clone()),
+            valid: result.is_ok(),
+            errors: result.err().unwrap_or_default(),
+        }
+    }
+
+    fn error_frame(&self, frame: ErrorFrame, connection_id: &str, request: &Request) -> Action {
+        Action::Send {
+            text: frame.text(
+                connection_id,
+                &request.request_id,
+                &request.message_id,
+                self.api.settings.bad_request_layout,
+            ),
+        }
+    }
+
+    /// Builds the integration request; MOCK integrations complete here, others are left to the caller.
+    fn invoke(&self, route: &Route, conn: &Connection, info: &EventInfo<'_>, body: &str, json: Option<Value>) -> Decision {
+        let integration = &self.api.integrations[&route.integration];
+        let mut pending = Pending {
+            event: info.kind,
+            route_key: route.key.clone(),
+            integration_id: integration.id.clone(),
+            two_way: route.two_way,
+            connection_id: conn.connection_id.clone(),
+            request_id: info.request.request_id.clone(),
+            message_id: info.request.message_id.clone(),
+            template_input: None,
+        };
+        let request = match integration.kind {
+            IntegrationType::AwsProxy => event::proxy_event(&self.api, conn, info, body),
+            IntegrationType::HttpProxy => Value::String(body.to_string()),
+            _ => {
+                let context = event::template_context(&self.api, conn, info);
+                let params = event::template_params(conn, info);
+                let rendered = self.render_request(integration, conn, &context, &params, body, json.as_ref());
+                pending.template_input = Some(Box::new((context, params, json)));
+                match rendered {
+                    Ok(Some(text)) => Value::String(text),
+                    Ok(None) => return self.fail(&pending, ErrorFrame::UnsupportedMediaType, 415),
+                    Err(_) => return self.fail(&pending, ErrorFrame::InternalServerError, 500),
+                }
+            }
+        };
+        let invocation = Invocation {
+            id: integration.id.clone(),
+            kind: integration.kind,
+            uri: integration.uri.clone(),
+            timeout_ms: integration.timeout_ms,
+            request,
+        };
+        let route_key = Some(route.key.clone());
+        if integration.kind == IntegrationType::Mock {
+            let outcome = mock_outcome(&invocation.request, body);
+            let done = self.complete(pending, outcome);
+            return Decision {
+                route_key,
+                invocation: Some(invocation),
+                ..done
+            };
+        }
+        Decision {
+            route_key,
+            invocation: Some(invocation),
+            pending: Some(pending),
+            ..Decision::default()
+        }
+    }
+
+    /// The request template's output, the raw body under passthrough, or `None` when passthrough refuses.
+    fn render_request(
+        &self,
+        integration: &Integration,
+        conn: &Connection,
+        context: &Value,
+        params: &Value,
+        body: &str,
+        json: Option<&Value>,
+    ) -> Result<Option<String>, crate::template::RenderError> {
+        let inputs = Inputs {
+            body: json,
+            headers: &conn.headers,
+            query: &conn.query,
+            authorizer: conn.authorizer.as_ref(),
+            stage_variables: Some(&self.api.stage_variables),
+            integration: None,
+        };
+        let templates = &integration.request_templates;
+        let Some(template) = select_template(integration.template_selection.as_ref(), templates, &inputs) else {
+            let pass = match integration.passthrough {
+                Passthrough::WhenNoMatch => true,
+                Passthrough::WhenNoTemplates => templates.is_empty(),
+                Passthrough::Never => false,
+            };
+            return Ok(pass.then(|| body.to_string()));
+        };
+        let scope = Scope {
+            context,
+            body,
+            json,
+            params,
+            stage_variables: &self.stage_variables,
+        };
+        template.render(&scope).map(Some)
+    }
+
+    fn fail(&self, pending: &Pending, frame: ErrorFrame, status: u16) -> Decision {
+        let action = match pending.event {
+            EventType::Connect => Action::Reject { status },
+            EventType::Message => Action::Send {
+                text: frame.text(
+                    &pending.connection_id,
+                    &pending.request_id,
+                    &pending.message_id,
+                    self.api.settings.bad_request_layout,
+                ),
+            },
+            EventType::Disconnect => return Decision::default(),
+        };
+        Decision {
+            route_key: Some(pending.route_key.clone()),
+            actions: vec![action],
+            ..Decision::default()
+        }
+    }
+
+    /// An integration call finished: decide what the client sees.
+    pub fn complete(&self, mut pending: Pending, outcome: Outcome) -> Decision {
+        let integration = &self.api.integrations[&pending.integration_id];
+        if pending.event == EventType::Disconnect {
+            return Decision::default();
+        }
+        match (&outcome, integration.kind) {
+            (Outcome::Timeout, _) => return self.fail(&pending, ErrorFrame::EndpointRequestTimedOut, 504),
+            (Outcome::Failed(_), _) => return self.fail(&pending, ErrorFrame::InternalServerError, 502),
+            (Outcome::FunctionError { .. }, IntegrationType::AwsProxy) => {
+                return self.fail(&pending, ErrorFrame::InternalServerError, 502)
+            }
+            _ => {}
+        }
+        if integration.kind.is_proxy() {
+            return self.complete_proxy(&pending, outcome);
+        }
+        let (status, headers, body, error) = match outcome {
+            Outcome::Result(v) => (200, lambda_headers(), lambda_text(&v), None),
+            Outcome::FunctionError { message } => {
+                let body = serde_json::json!({"errorMessage": message}).to_string();
+                (200, lambda_headers(), body, Some(message))
+            }
+            Outcome::Http { status, headers, body } => (status, headers, body, None),
+            Outcome::Timeout | Outcome::Failed(_) => unreachable!("handled above"),
+        };
+        let template_input = pending.template_input.take().map(|b| *b).unwrap_or_default();
+        self.complete_non_proxy(&pending, integration, template_input, (status, &headers, &body), error)
+    }
+
+    fn complete_proxy(&self, pending: &Pending, outcome: Outcome) -> Decision {
+        let mut decision = Decision {
+            route_key: Some(pending.route_key.clone()),
+            ..Decision::default()
+        };
+        let (status, headers, body) = match outcome {
+            Outcome::Result(Value::Object(result)) => {
+                let status = result.get("statusCode").and_then(Value::as_u64).map(|s| s as u16);
+                let body = result.get("body").filter(|b| !b.is_null()).map(|b| match b {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                let headers = result.get("headers").cloned().unwrap_or(Value::Null);
+                (status, headers, body)
+            }
+            Outcome::Result(_) => (None, Value::Null, None),
+            Outcome::Http { status, headers, body } => {
+                let headers = Value::Object(headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+                (Some(status), headers, (!body.is_empty()).then_some(body))
+            }
+            _ => unreachable!("errors are handled by complete"),
+        };
+        if pending.event == EventType::Connect {
+            // A Lambda result without a statusCode is malformed: 502 (SPEC §12 [I]).
+            let Some(status) = status else {
+                return self.fail(pending, ErrorFrame::InternalServerError, 502);
+            };
+            decision.integration_response = Some(ResponseChoice { key: None, status });
+            decision.actions.push(connect_action(status, &headers));
+            return decision;
+        }
+        // statusCode never matters on message routes (SPEC §4); only two-way routes send the body.
+        if let Some(status) = status {
+            decision.integration_response = Some(ResponseChoice { key: None, status });
+        }
+        if let (true, Some(body)) = (pending.two_way, body) {
+            decision.actions.push(Action::Send { text: body });
+        }
+        decision
+    }
+
+    fn complete_non_proxy(
+        &self,
+        pending: &Pending,
+        integration: &Integration,
+        (context, params, request_json): (Value, Value, Option<Value>),
+        (status, headers, body): (u16, &[(String, String)], &str),
+        error: Option<String>,
+    ) -> Decision {
+        let mut decision = Decision {
+            route_key: Some(pending.route_key.clone()),
+            ..Decision::default()
+        };
+        // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (SPEC §5.3).
+        let selector = match integration.kind {
+            IntegrationType::Aws => error.clone().unwrap_or_default(),
+            _ => status.to_string(),
+        };
+        let chosen = integration
+            .responses
+            .iter()
+            .find(|r| r.pattern.matches(&selector))
+            .or_else(|| integration.responses.iter().find(|r| r.key == "$default"));
+        decision.integration_response = Some(ResponseChoice {
+            key: chosen.map(|r| r.key.clone()),
+            status,
+        });
+        if pending.event == EventType::Connect {
+            let ok = error.is_none() && (200..300).contains(&status);
+            let status = if error.is_some() { 502 } else { status };
+            decision.actions.push(if ok {
+                Action::Accept { subprotocol: None }
+            } else {
+                Action::Reject { status }
+            });
+            return decision;
+        }
+        let Some(response) = chosen else {
+            // An unhandled function error reaches the client on any route; a two-way route with no
+            // integration response to answer with gets the same frame (SPEC §5.3 [?]).
+            if error.is_some() || pending.two_way {
+                return self.with_fail(decision, pending, ErrorFrame::InternalServerError);
+            }
+            return decision;
+        };
+        if !pending.two_way {
+            return decision;
+        }
+        let response_json: Option<Value> = serde_json::from_str(body).ok();
+        let inputs = Inputs {
+            body: request_json.as_ref(),
+            stage_variables: Some(&self.api.stage_variables),
+            integration: Some(IntegrationInputs {
+                status,
+                headers,
+                body: response_json.as_ref(),
+            }),
+            ..Inputs::default()
+        };
+        let text = match select_template(response.template_selection.as_ref(), &response.response_templates, &inputs)
+        {
+            // No template: the integration's body passes through unchanged (SPEC §5.3).
+            None => body.to_string(),
+            Some(template) => {
+                let scope = Scope {
+                    context: &context,
+                    body,
+                    json: response_json.as_ref(),
+                    params: &params,
+                    stage_variables: &self.stage_variables,
+                };
+                match template.render(&scope) {
+                    Ok(text) => text,
+                    Err(_) => return self.with_fail(decision, pending, ErrorFrame::InternalServerError),
+                }
+            }
+        };
+        if !text.is_empty() {
+            decision.actions.push(Action::Send { text });
+        }
+        decision
+    }
+
+    fn with_fail(&self, mut decision: Decision, pending: &Pending, frame: ErrorFrame) -> Decision {
+        decision.actions = self.fail(pending, frame, 500).actions;
+        decision
+    }
+}
+
+fn actions(actions: Vec<Action>) -> Decision {
+    Decision {
+        actions,
+        ..Decision::default()
+    }
+}
+
+/// 2xx accepts (echoing `Sec-WebSocket-Protocol` from the response headers); anything else rejects with it.
+fn connect_action(status: u16, headers: &Value) -> Action {
+    if !(200..300).contains(&status) {
+        return Action::Reject { status };
+    }
+    let subprotocol = headers.as_object().and_then(|h| {
+        h.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("sec-websocket-protocol"))
+            .and_then(|(_, v)| v.as_str().map(str::to_string))
+    });
+    Action::Accept { subprotocol }
+}
+
+/// The Invoke API's response headers, as `$integration.response.header.*` sees them (SPEC §5.3).
+fn lambda_headers() -> Vec<(String, String)> {
+    vec![("Content-Type".into(), "application/json".into())]
+}
+
+/// A Lambda result as the body a response template reads: strings as they are, the rest as JSON.
+fn lambda_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A MOCK answers with the `statusCode` its request template produced (200 when it produced none, SPEC §5.4
+/// [?]), and its response body is the client's message, so `$input.body` in a response template echoes it.
+fn mock_outcome(request: &Value, message: &str) -> Outcome {
+    let status = request
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+        .map_or(200, |s| s as u16);
+    Outcome::Http {
+        status,
+        headers: Vec::new(),
+        body: message.to_string(),
+    }
+}
+
+/// The template a selection expression picks, falling back to `$default`; with no expression, the only
+/// template, else `application/json`, else `$default` (SPEC §5.2 [I]).
+fn select_template<'t>(
+    expr: Option<&SelectionExpression>,
+    templates: &'t std::collections::BTreeMap<String, Template>,
+    inputs: &Inputs<'_>,
+) -> Option<&'t Template> {
+    match expr {
+        Some(expr) => templates
+            .get(&expr.evaluate(inputs))
+            .or_else(|| templates.get("$default")),
+        None if templates.len() == 1 => templates.values().next(),
+        None => templates
+            .get("application/json")
+            .or_else(|| templates.get("$default")),
+    }
+}

@@ -1,0 +1,344 @@
+//! A simulated connection (connect, messages, disconnect) driven without sockets, and the trace of each step:
+//! what `wsgate route`, `simulate` in the bindings, the playground and the conformance vectors all print.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Action, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome, Request, ResponseChoice, Validation};
+use crate::config::IntegrationType;
+use crate::frame::{Assembled, Assembler, Opcode};
+
+/// The trace of one step. Its top-level keys are a contract shared by every language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trace {
+    pub route_key: Option<String>,
+    pub validation: Option<Validation>,
+    pub integration: Option<Invocation>,
+    pub integration_response: Option<ResponseChoice>,
+    pub send: Vec<String>,
+    pub close: Option<Close>,
+    /// Connect steps only: the HTTP status of the handshake and the subprotocol chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<Handshake>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Close {
+    pub code: u16,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handshake {
+    pub status: u16,
+    pub subprotocol: Option<String>,
+}
+
+/// What the simulated integration does.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SimulatedOutcome {
+    /// A Lambda result (AWS_PROXY, AWS) or `{"statusCode", "headers", "body"}` (HTTP, HTTP_PROXY).
+    pub result: Option<Value>,
+    /// A Lambda function error with this errorMessage.
+    pub function_error: Option<String>,
+    /// The integration times out.
+    #[serde(default)]
+    pub timeout: bool,
+}
+
+impl SimulatedOutcome {
+    fn outcome(&self, kind: IntegrationType, event: EventType) -> Outcome {
+        if self.timeout {
+            return Outcome::Timeout;
+        }
+        if let Some(message) = &self.function_error {
+            return Outcome::FunctionError {
+                message: message.clone(),
+            };
+        }
+        let result = self.result.clone();
+        match kind {
+            IntegrationType::Http | IntegrationType::HttpProxy => {
+                let result = result.unwrap_or(Value::Null);
+                let headers = result
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .map(|h| h.iter().map(|(k, v)| (k.clone(), crate::stringify(v))).collect())
+                    .unwrap_or_default();
+                Outcome::Http {
+                    status: result.get("statusCode").and_then(Value::as_u64).unwrap_or(200) as u16,
+                    headers,
+                    body: result.get("body").map(crate::stringify).unwrap_or_default(),
+                }
+            }
+            // With no result given, a $connect handler accepts and any other handler returns nothing.
+            _ => Outcome::Result(result.unwrap_or_else(|| {
+                if event == EventType::Connect {
+                    serde_json::json!({"statusCode": 200})
+                } else {
+                    Value::Null
+                }
+            })),
+        }
+    }
+}
+
+/// How the simulated client connects; every field has a deterministic default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionOptions {
+    pub connection_id: Option<String>,
+    pub connected_at: Option<u64>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub domain_name: Option<String>,
+    /// Extra handshake headers, in order.
+    #[serde(default)]
+    pub headers: Map<String, Value>,
+    /// The raw query string, e.g. `a=1&a=2&b=3`.
+    pub query: Option<String>,
+    /// Seed of the request and message ids.
+    pub seed: Option<u64>,
+}
+
+/// How one message is sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessageOptions {
+    /// Split the message into this many frames (a text frame and continuations).
+    pub fragments: Option<usize>,
+    /// Send it as a binary frame.
+    #[serde(default)]
+    pub binary: bool,
+    /// Fixed ids for this message, so a trace can be compared byte for byte.
+    pub request_id: Option<String>,
+    pub message_id: Option<String>,
+    #[serde(flatten)]
+    pub outcome: SimulatedOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    New,
+    Open,
+    /// The gateway closed the connection with this code and reason; `$disconnect` has not run yet.
+    Closing(u16, String),
+    Closed,
+}
+
+/// One simulated connection.
+pub struct Session<'e> {
+    engine: &'e Engine,
+    connection: Connection,
+    ids: Ids,
+    now: u64,
+    assembler: Assembler,
+    state: State,
+}
+
+const DEFAULT_CONNECTED_AT: u64 = 1_700_000_000_000;
+
+impl<'e> Session<'e> {
+    pub fn new(engine: &'e Engine, options: SessionOptions) -> Self {
+        let mut ids = Ids::seeded(options.seed.unwrap_or(1));
+        let connection_id = options.connection_id.unwrap_or_else(|| ids.next_id());
+        let domain_name = options.domain_name.unwrap_or_else(|| "localhost:8080".into());
+        let mut headers = vec![("Host".to_string(), domain_name.clone())];
+        if let Some(ua) = &options.user_agent {
+            headers.push(("User-Agent".into(), ua.clone()));
+        }
+        headers.extend([
+            ("Connection".into(), "Upgrade".into()),
+            ("Upgrade".into(), "websocket".into()),
+            ("Sec-WebSocket-Key".into(), "dGhlIHNhbXBsZSBub25jZQ==".into()),
+            ("Sec-WebSocket-Version".into(), "13".into()),
+        ]);
+        headers.extend(options.headers.iter().map(|(k, v)| (k.clone(), crate::stringify(v))));
+        let connected_at = options.connected_at.unwrap_or(DEFAULT_CONNECTED_AT);
+        Self {
+            assembler: engine.assembler(),
+            engine,
+            connection: Connection {
+                connection_id,
+                connected_at,
+                source_ip: options.source_ip.unwrap_or_else(|| "127.0.0.1".into()),
+                user_agent: options.user_agent,
+                domain_name,
+                headers,
+                query: options.query.as_deref().map(parse_query).unwrap_or_default(),
+                forwarded_port: 8080,
+                forwarded_proto: "http".into(),
+                authorizer: None,
+            },
+            ids,
+            now: connected_at,
+            state: State::New,
+        }
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    fn request(&mut self) -> Request {
+        self.now += 1;
+        Request {
+            request_id: self.ids.next_id(),
+            message_id: self.ids.next_id(),
+            time_ms: self.now,
+        }
+    }
+
+    /// Runs the decision to its end, invoking the simulated integration when the engine asks.
+    fn finish(&self, decision: Decision, outcome: &SimulatedOutcome, event: EventType) -> Trace {
+        let mut trace = Trace {
+            route_key: decision.route_key.clone(),
+            validation: decision.validation.clone(),
+            integration: decision.invocation.clone(),
+            integration_response: decision.integration_response.clone(),
+            send: Vec::new(),
+            close: None,
+            handshake: None,
+        };
+        let mut actions = decision.actions;
+        if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
+            let done = self.engine.complete(pending, outcome.outcome(invocation.kind, event));
+            trace.integration_response = done.integration_response;
+            actions.extend(done.actions);
+        }
+        for action in actions {
+            match action {
+                Action::Send { text } => trace.send.push(text),
+                Action::Close { code, reason } => trace.close = Some(Close { code, reason }),
+                Action::Accept { subprotocol } => trace.handshake = Some(Handshake { status: 101, subprotocol }),
+                Action::Reject { status } => {
+                    trace.handshake = Some(Handshake {
+                        status,
+                        subprotocol: None,
+                    })
+                }
+            }
+        }
+        trace
+    }
+
+    /// The handshake: `$connect` runs; a rejection ends the session.
+    pub fn connect(&mut self, outcome: &SimulatedOutcome) -> Result<Trace, String> {
+        if self.state != State::New {
+            return Err("the session is already connected".into());
+        }
+        // API Gateway's requestTimeEpoch for CONNECT is about connectedAt + 1 ms.
+        let request = self.request();
+        let decision = self.engine.connect(&self.connection, &request);
+        let trace = self.finish(decision, outcome, EventType::Connect);
+        let accepted = trace.handshake.as_ref().is_some_and(|h| h.status == 101);
+        self.state = if accepted { State::Open } else { State::Closed };
+        Ok(trace)
+    }
+
+    /// Sends one message (connecting first, accepting, if the session is new).
+    pub fn message(&mut self, text: &str, options: &MessageOptions) -> Result<Trace, String> {
+        if self.state == State::New {
+            let accepted = self.connect(&SimulatedOutcome::default())?;
+            if self.state != State::Open {
+                return Err(format!(
+                    "$connect rejected the connection with status {}",
+                    accepted.handshake.map_or(0, |h| h.status)
+                ));
+            }
+        }
+        if self.state != State::Open {
+            return Err("the connection is closed".into());
+        }
+        let frames = frames(text.as_bytes(), options);
+        let mut assembled = Assembled::Partial;
+        for (opcode, fin, payload) in frames {
+            assembled = self.assembler.push(opcode, fin, payload);
+            if matches!(assembled, Assembled::Close(_)) {
+                break;
+            }
+        }
+        let mut request = self.request();
+        if let Some(id) = &options.request_id {
+            request.request_id = id.clone();
+        }
+        if let Some(id) = &options.message_id {
+            request.message_id = id.clone();
+        }
+        match assembled {
+            Assembled::Message(message) => {
+                let decision = self.engine.message(&self.connection, &request, &message);
+                Ok(self.finish(decision, &options.outcome, EventType::Message))
+            }
+            Assembled::Close(cause) => {
+                let close = Close {
+                    code: cause.code(),
+                    reason: cause.reason().to_string(),
+                };
+                self.state = State::Closing(close.code, close.reason.clone());
+                Ok(Trace {
+                    route_key: None,
+                    validation: None,
+                    integration: None,
+                    integration_response: None,
+                    send: Vec::new(),
+                    close: Some(close),
+                    handshake: None,
+                })
+            }
+            Assembled::Partial => Err("the last frame did not finish the message".into()),
+        }
+    }
+
+    /// The connection ends: with the client's code and reason, or with the gateway's own close if it closed it.
+    pub fn disconnect(&mut self, close: Option<(u16, String)>, outcome: &SimulatedOutcome) -> Result<Trace, String> {
+        let (code, reason) = match (&self.state, close) {
+            (State::Closing(code, reason), _) => (*code, reason.clone()),
+            (State::Open, Some(close)) => close,
+            (State::Open, None) => (1005, "Client-side close frame status not set".into()),
+            _ => return Err("the session is not connected".into()),
+        };
+        self.state = State::Closed;
+        let request = self.request();
+        let decision = self.engine.disconnect(&self.connection, &request, code, &reason);
+        Ok(self.finish(decision, outcome, EventType::Disconnect))
+    }
+}
+
+/// The frames a client sends for one message.
+fn frames<'t>(bytes: &'t [u8], options: &MessageOptions) -> Vec<(Opcode, bool, &'t [u8])> {
+    if options.binary {
+        return vec![(Opcode::Binary, true, bytes)];
+    }
+    let n = options.fragments.unwrap_or(1).clamp(1, bytes.len().max(1));
+    let size = bytes.len().div_ceil(n).max(1);
+    let chunks: Vec<&[u8]> = if bytes.is_empty() { vec![bytes] } else { bytes.chunks(size).collect() };
+    let last = chunks.len() - 1;
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let opcode = if i == 0 { Opcode::Text } else { Opcode::Continuation };
+            (opcode, i == last, chunk)
+        })
+        .collect()
+}
+
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
