@@ -5,11 +5,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use wsgate_core::engine::{MessageOptions, Session, SessionOptions, SimulatedOutcome};
+use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
 use wsgate_core::{Api, Engine};
 
 #[derive(Parser)]
-#[command(name = "wsgate", version, about = "Amazon API Gateway WebSocket APIs, self-hosted")]
+#[command(
+    name = "wsgate",
+    version,
+    about = "Amazon API Gateway WebSocket APIs, self-hosted"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,7 +82,7 @@ fn main() -> ExitCode {
             };
             let engine = Engine::new(api);
             let mut session = Session::new(&engine, SessionOptions::default());
-            let options = MessageOptions {
+            let options = StepOptions {
                 fragments,
                 binary,
                 request_id: None,

@@ -25,7 +25,9 @@ pub enum ProblemKind {
     InvalidValue { message: String },
     #[error("{value} is out of range {min}..{max}")]
     OutOfRange { value: f64, min: i64, max: i64 },
-    #[error("target `{target}` names no integration; expected integrations/<id> with one of: {known}")]
+    #[error(
+        "target `{target}` names no integration; expected integrations/<id> with one of: {known}"
+    )]
     DanglingTarget { target: String, known: String },
     #[error("model `{model}` is not defined under models")]
     UnknownModel { model: String },
@@ -41,7 +43,9 @@ pub enum ProblemKind {
     InvalidSchema { message: String },
     #[error("invalid integrationUri: {message}")]
     InvalidIntegrationUri { message: String },
-    #[error("`{field}` is not emulated by wsgate yet; remove it or set it to AWS's default ({default})")]
+    #[error(
+        "`{field}` is not emulated by wsgate yet; remove it or set it to AWS's default ({default})"
+    )]
     UnsupportedFeature { field: String, default: String },
 }
 

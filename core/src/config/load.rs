@@ -7,7 +7,12 @@ use serde_json::{Map, Value};
 use super::source::{self, join};
 use super::*;
 
-pub fn problem(file: Option<String>, path: String, line: Option<u32>, kind: ProblemKind) -> Problem {
+pub fn problem(
+    file: Option<String>,
+    path: String,
+    line: Option<u32>,
+    kind: ProblemKind,
+) -> Problem {
     Problem {
         file,
         path,
@@ -31,7 +36,11 @@ pub fn load(text: &str, file: Option<String>) -> Result<Api, ConfigError> {
     }
 }
 
-pub fn load_value(value: Value, lines: HashMap<String, u32>, file: Option<String>) -> Result<Api, ConfigError> {
+pub fn load_value(
+    value: Value,
+    lines: HashMap<String, u32>,
+    file: Option<String>,
+) -> Result<Api, ConfigError> {
     let mut loader = Loader {
         file,
         lines,
@@ -91,7 +100,11 @@ const ROUTE_FIELDS: &[&str] = &[
     "routeResponses",
     "operationName",
 ];
-const ROUTE_RESPONSE_FIELDS: &[&str] = &["modelSelectionExpression", "responseModels", "responseParameters"];
+const ROUTE_RESPONSE_FIELDS: &[&str] = &[
+    "modelSelectionExpression",
+    "responseModels",
+    "responseParameters",
+];
 const INTEGRATION_FIELDS: &[&str] = &[
     "integrationType",
     "integrationUri",
@@ -245,7 +258,10 @@ impl Loader {
             return None;
         };
         if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
-            self.report(&fields.at(key), ProblemKind::OutOfRange { value: n, min, max });
+            self.report(
+                &fields.at(key),
+                ProblemKind::OutOfRange { value: n, min, max },
+            );
             return None;
         }
         Some(n as i64)
@@ -256,14 +272,23 @@ impl Loader {
         match SelectionExpression::parse(&source) {
             Ok(e) => Some(e),
             Err(message) => {
-                self.report(&fields.at(key), ProblemKind::InvalidSelectionExpression { message });
+                self.report(
+                    &fields.at(key),
+                    ProblemKind::InvalidSelectionExpression { message },
+                );
                 None
             }
         }
     }
 
     /// A known field wsgate does not emulate: fine only when absent or at AWS's default.
-    fn unsupported(&mut self, fields: &Fields<'_>, key: &str, is_default: impl Fn(&Value) -> bool, default: &str) {
+    fn unsupported(
+        &mut self,
+        fields: &Fields<'_>,
+        key: &str,
+        is_default: impl Fn(&Value) -> bool,
+        default: &str,
+    ) {
         if let Some(value) = fields.get(key) {
             if !is_default(value) {
                 self.report(
@@ -315,7 +340,10 @@ impl Loader {
             Some(_) => {
                 let e = self.expression(&top, "apiKeySelectionExpression");
                 if let Some(e) = &e {
-                    if !matches!(e.source(), "$request.header.x-api-key" | "$context.authorizer.usageIdentifierKey") {
+                    if !matches!(
+                        e.source(),
+                        "$request.header.x-api-key" | "$context.authorizer.usageIdentifierKey"
+                    ) {
                         self.invalid(
                             &top.at("apiKeySelectionExpression"),
                             "must be $request.header.x-api-key or $context.authorizer.usageIdentifierKey",
@@ -326,7 +354,12 @@ impl Loader {
             }
         };
         let api_id = match self.string(&top, "apiId") {
-            Some(id) if id.len() == 10 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) => {
+            Some(id)
+                if id.len() == 10
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) =>
+            {
                 Some(id)
             }
             Some(_) => {
@@ -335,14 +368,22 @@ impl Loader {
             }
             None => name.as_deref().map(derive_api_id),
         };
-        let region = self.string(&top, "region").unwrap_or_else(|| "us-east-1".into());
+        let region = self
+            .string(&top, "region")
+            .unwrap_or_else(|| "us-east-1".into());
         let stage = self.string(&top, "stage").unwrap_or_else(|| "dev".into());
         if !valid_stage_name(&stage) {
-            self.invalid(&top.at("stage"), "a stage name has 1 to 128 letters, digits, `-` or `_`");
+            self.invalid(
+                &top.at("stage"),
+                "a stage name has 1 to 128 letters, digits, `-` or `_`",
+            );
         }
         if let Some(p) = self.string(&top, "protocolType") {
             if p != "WEBSOCKET" {
-                self.invalid(&top.at("protocolType"), "wsgate serves WebSocket APIs: use WEBSOCKET");
+                self.invalid(
+                    &top.at("protocolType"),
+                    "wsgate serves WebSocket APIs: use WEBSOCKET",
+                );
             }
         }
         self.string(&top, "description");
@@ -387,7 +428,11 @@ impl Loader {
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
                 self.invalid(&path, "stage variable names are letters, digits and `_`");
             }
-            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#&=,".contains(&b)) {
+            if text.is_empty()
+                || !text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#&=,".contains(&b))
+            {
                 self.invalid(&path, "stage variable values match [A-Za-z0-9-._~:/?#&=,]+");
             }
             vars.insert(name, Value::String(text));
@@ -419,7 +464,10 @@ impl Loader {
         match self.string(&fields, "badRequestFrameLayout").as_deref() {
             None | Some("documented") => {}
             Some("forbidden") => settings.bad_request_layout = BadRequestLayout::Forbidden,
-            Some(_) => self.invalid(&fields.at("badRequestFrameLayout"), "must be `documented` or `forbidden`"),
+            Some(_) => self.invalid(
+                &fields.at("badRequestFrameLayout"),
+                "must be `documented` or `forbidden`",
+            ),
         }
         settings
     }
@@ -439,7 +487,12 @@ impl Loader {
             self.string(&fields, "description");
             self.string(&fields, "name");
             let Some(schema) = fields.get("schema") else {
-                self.report(&path, ProblemKind::MissingField { field: "schema".into() });
+                self.report(
+                    &path,
+                    ProblemKind::MissingField {
+                        field: "schema".into(),
+                    },
+                );
                 continue;
             };
             // A schema may be written as an object or as JSON text, as CreateModel takes it.
@@ -447,7 +500,12 @@ impl Loader {
                 Value::String(text) => match serde_json::from_str(text) {
                     Ok(v) => v,
                     Err(e) => {
-                        self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message: e.to_string() });
+                        self.report(
+                            &fields.at("schema"),
+                            ProblemKind::InvalidSchema {
+                                message: e.to_string(),
+                            },
+                        );
                         continue;
                     }
                 },
@@ -457,13 +515,19 @@ impl Loader {
                 Ok(model) => {
                     models.insert(name, model);
                 }
-                Err(message) => self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message }),
+                Err(message) => {
+                    self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message })
+                }
             }
         }
         models
     }
 
-    fn integrations(&mut self, top: &Fields<'_>, stage_variables: &Map<String, Value>) -> BTreeMap<String, Integration> {
+    fn integrations(
+        &mut self,
+        top: &Fields<'_>,
+        stage_variables: &Map<String, Value>,
+    ) -> BTreeMap<String, Integration> {
         let mut integrations = BTreeMap::new();
         for (id, value, path) in self.entries(top, "integrations") {
             if let Some(integration) = self.integration(id.clone(), value, &path, stage_variables) {
@@ -497,8 +561,12 @@ impl Loader {
             None => None,
         };
         let uri = kind.and_then(|kind| self.integration_uri(&fields, kind, stage_variables));
-        let method = self.string(&fields, "integrationMethod").unwrap_or_else(|| "POST".into());
-        let timeout_ms = self.integer(&fields, "timeoutInMillis", 50, 29000).unwrap_or(29000) as u32;
+        let method = self
+            .string(&fields, "integrationMethod")
+            .unwrap_or_else(|| "POST".into());
+        let timeout_ms = self
+            .integer(&fields, "timeoutInMillis", 50, 29000)
+            .unwrap_or(29000) as u32;
         match fields.get("payloadFormatVersion") {
             None => {}
             Some(Value::String(v)) if v == "1.0" => {}
@@ -562,7 +630,12 @@ impl Loader {
             (IntegrationType::Mock, _) => return None,
             (IntegrationType::AwsProxy | IntegrationType::Aws, None) => return None,
             (_, None) => {
-                self.report(&fields.path, ProblemKind::MissingField { field: "integrationUri".into() });
+                self.report(
+                    &fields.path,
+                    ProblemKind::MissingField {
+                        field: "integrationUri".into(),
+                    },
+                );
                 return None;
             }
             (kind, Some(uri)) => classify_uri(&uri, kind),
@@ -590,7 +663,12 @@ impl Loader {
         }
     }
 
-    fn integration_response(&mut self, key: String, value: &Value, path: &str) -> Option<IntegrationResponse> {
+    fn integration_response(
+        &mut self,
+        key: String,
+        value: &Value,
+        path: &str,
+    ) -> Option<IntegrationResponse> {
         let pattern = match ResponseKey::parse(&key) {
             Ok(p) => Some(p),
             Err(message) => {
@@ -620,10 +698,17 @@ impl Loader {
         let mut routes = HashMap::new();
         let entries = self.entries(top, "routes");
         if entries.is_empty() && top.get("routes").is_none() {
-            self.report("", ProblemKind::MissingField { field: "routes".into() });
+            self.report(
+                "",
+                ProblemKind::MissingField {
+                    field: "routes".into(),
+                },
+            );
         }
         for (key, value, path) in entries {
-            if key.starts_with('$') && !matches!(key.as_str(), "$connect" | "$disconnect" | "$default") {
+            if key.starts_with('$')
+                && !matches!(key.as_str(), "$connect" | "$disconnect" | "$default")
+            {
                 let suggestion = nearest(&key, &["$connect", "$disconnect", "$default"]);
                 self.invalid(
                     &path,
@@ -656,10 +741,16 @@ impl Loader {
                 return Some(id.to_string());
             }
             // An integration with problems of its own is reported there, not again here.
-            let reported = self.problems.iter().any(|p| p.path.starts_with(&format!("integrations.{id}")));
+            let reported = self
+                .problems
+                .iter()
+                .any(|p| p.path.starts_with(&format!("integrations.{id}")));
             if !reported {
                 let known = integrations.keys().cloned().collect::<Vec<_>>().join(", ");
-                self.report(&fields.at("target"), ProblemKind::DanglingTarget { target, known });
+                self.report(
+                    &fields.at("target"),
+                    ProblemKind::DanglingTarget { target, known },
+                );
             }
             None
         });
@@ -670,7 +761,12 @@ impl Loader {
                 Value::String(name) if models.contains_key(name) => {
                     request_models.insert(selector, name.clone());
                 }
-                Value::String(name) => self.report(&mpath, ProblemKind::UnknownModel { model: name.clone() }),
+                Value::String(name) => self.report(
+                    &mpath,
+                    ProblemKind::UnknownModel {
+                        model: name.clone(),
+                    },
+                ),
                 _ => self.wrong_type(&mpath, "a model name"),
             }
         }
@@ -698,7 +794,12 @@ impl Loader {
         self.unsupported(&fields, "authorizationType", |v| v == "NONE", "NONE");
         self.unsupported(&fields, "authorizerId", |_| false, "none");
         self.unsupported(&fields, "authorizationScopes", is_empty, "none");
-        self.unsupported(&fields, "apiKeyRequired", |v| v == &Value::Bool(false), "false");
+        self.unsupported(
+            &fields,
+            "apiKeyRequired",
+            |v| v == &Value::Bool(false),
+            "false",
+        );
         self.unsupported(&fields, "requestParameters", is_empty, "none");
         Some(Route {
             key,
@@ -719,7 +820,10 @@ fn is_empty(v: &Value) -> bool {
 }
 
 fn valid_stage_name(stage: &str) -> bool {
-    (1..=128).contains(&stage.len()) && stage.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=128).contains(&stage.len())
+        && stage
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// 10 lowercase alphanumerics from the API's name (FNV-1a), so the same file always gives the same id.
@@ -796,7 +900,9 @@ fn lambda_function_name(uri: &str) -> Option<String> {
     };
     let parts: Vec<&str> = function_arn.split(':').collect();
     match parts.as_slice() {
-        ["arn", _, "lambda", _, _, "function", name, ..] if !name.is_empty() => Some((*name).to_string()),
+        ["arn", _, "lambda", _, _, "function", name, ..] if !name.is_empty() => {
+            Some((*name).to_string())
+        }
         _ => None,
     }
 }
@@ -852,12 +958,17 @@ mod unit {
         assert_eq!(id, derive_api_id("chat"));
         assert_ne!(id, derive_api_id("chat2"));
         assert_eq!(id.len(), 10);
-        assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
     }
 
     #[test]
     fn nearest_names() {
-        assert_eq!(nearest("integrationURI", INTEGRATION_FIELDS).as_deref(), Some("integrationUri"));
+        assert_eq!(
+            nearest("integrationURI", INTEGRATION_FIELDS).as_deref(),
+            Some("integrationUri")
+        );
         assert_eq!(nearest("targt", ROUTE_FIELDS).as_deref(), Some("target"));
         assert_eq!(nearest("zzzzzzzz", ROUTE_FIELDS), None);
     }

@@ -82,7 +82,9 @@ impl Builder {
             return Some(String::new());
         };
         match &frame.collection {
-            Collection::Map { pending_key, .. } => pending_key.as_ref().map(|k| join(&frame.path, k)),
+            Collection::Map { pending_key, .. } => {
+                pending_key.as_ref().map(|k| join(&frame.path, k))
+            }
             Collection::Seq(items) => Some(join(&frame.path, &items.len().to_string())),
         }
     }
@@ -203,7 +205,9 @@ mod tests {
     #[test]
     fn yaml_and_json_give_the_same_value_and_lines() {
         let yaml = parse("a:\n  b: 1\n  c: [x, 'y']\nd: true\n").ok().unwrap();
-        let json = parse("{\n\"a\": {\"b\": 1,\n \"c\": [\"x\", \"y\"]},\n\"d\": true}").ok().unwrap();
+        let json = parse("{\n\"a\": {\"b\": 1,\n \"c\": [\"x\", \"y\"]},\n\"d\": true}")
+            .ok()
+            .unwrap();
         assert_eq!(yaml.value, json.value);
         assert_eq!(yaml.lines["a.b"], 2);
         assert_eq!(yaml.lines["a.c.1"], 3);

@@ -41,7 +41,10 @@ fn a_valid_definition_loads_into_typed_values() {
     assert_eq!(api.settings, Settings::default());
     assert!(api.routes["$default"].two_way);
     assert!(!api.routes["sendmessage"].two_way);
-    assert_eq!(api.routes["sendmessage"].request_models["$default"], "Message");
+    assert_eq!(
+        api.routes["sendmessage"].request_models["$default"],
+        "Message"
+    );
     assert_eq!(api.integrations["chat"].timeout_ms, 29000);
     assert_eq!(
         api.integrations["chat"].uri,
@@ -62,7 +65,10 @@ fn json_definitions_load_too() {
 
 #[test]
 fn dangling_targets_name_path_and_line() {
-    let text = CHAT.replace("$connect: { target: integrations/chat }", "$connect: { target: integrations/nope }");
+    let text = CHAT.replace(
+        "$connect: { target: integrations/chat }",
+        "$connect: { target: integrations/nope }",
+    );
     let p = &problems(&text)[0];
     assert_eq!(p.path, "routes.$connect.target");
     assert_eq!(p.kind.code(), "dangling_target");
@@ -101,11 +107,17 @@ routes:
         ("models.M.schema", "invalid_schema"),
         ("integrations.a.timeoutInMillis", "out_of_range"),
         ("integrations.a.payloadFormatVersion", "invalid_value"),
-        ("integrations.b.requestTemplates.$default", "invalid_template"),
+        (
+            "integrations.b.requestTemplates.$default",
+            "invalid_template",
+        ),
         ("integrations.b.integrationResponses.200", "invalid_value"),
         ("integrations.c.integrationUri", "invalid_integration_uri"),
         ("integrations.d.integrationUri", "invalid_integration_uri"),
-        ("routes.$default.routeResponseSelectionExpression", "invalid_value"),
+        (
+            "routes.$default.routeResponseSelectionExpression",
+            "invalid_value",
+        ),
         ("routes.x.requestModels.$default", "unknown_model"),
         ("routes.x.targt", "unknown_field"),
         ("routes.$defualt", "invalid_value"),
@@ -123,9 +135,14 @@ routes:
 #[test]
 fn unknown_fields_suggest_the_nearest_known_one() {
     let all = problems("name: x\nrouteSelectionExpresion: $request.body.a\nroutes: {}\n");
-    let p = all.iter().find(|p| p.path == "routeSelectionExpresion").unwrap();
+    let p = all
+        .iter()
+        .find(|p| p.path == "routeSelectionExpresion")
+        .unwrap();
     assert_eq!(p.line, Some(2));
-    assert!(matches!(&p.kind, ProblemKind::UnknownField { suggestion: Some(s), .. } if s == "routeSelectionExpression"));
+    assert!(
+        matches!(&p.kind, ProblemKind::UnknownField { suggestion: Some(s), .. } if s == "routeSelectionExpression")
+    );
 }
 
 #[test]
@@ -159,7 +176,16 @@ integrations:
 routes: { $default: { target: integrations/arn } }
 "#;
     let api = Api::from_str(text).unwrap();
-    assert_eq!(api.integrations["arn"].uri, Some(IntegrationUri::LambdaFunction("chat".into())));
-    assert!(matches!(api.integrations["url"].uri, Some(IntegrationUri::Url(_))));
-    assert_eq!(api.integrations["mod"].uri, Some(IntegrationUri::Handler("app.handler".into())));
+    assert_eq!(
+        api.integrations["arn"].uri,
+        Some(IntegrationUri::LambdaFunction("chat".into()))
+    );
+    assert!(matches!(
+        api.integrations["url"].uri,
+        Some(IntegrationUri::Url(_))
+    ));
+    assert_eq!(
+        api.integrations["mod"].uri,
+        Some(IntegrationUri::Handler("app.handler".into()))
+    );
 }

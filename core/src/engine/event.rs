@@ -92,7 +92,9 @@ pub fn forwarded_headers(conn: &Connection, request: &Request) -> Vec<(String, S
     let mut headers: Vec<(String, String)> = conn
         .headers
         .iter()
-        .filter(|(name, _)| !name.eq_ignore_ascii_case("connection") && !name.eq_ignore_ascii_case("upgrade"))
+        .filter(|(name, _)| {
+            !name.eq_ignore_ascii_case("connection") && !name.eq_ignore_ascii_case("upgrade")
+        })
         .cloned()
         .collect();
     let trace = format!(
@@ -153,7 +155,10 @@ pub fn proxy_event(api: &Api, conn: &Connection, info: &EventInfo<'_>, body: &st
     event.insert("isBase64Encoded".into(), false.into());
     // SPEC §6.1 [?]: stage variables appear only when the stage has some.
     if !api.stage_variables.is_empty() {
-        event.insert("stageVariables".into(), Value::Object(api.stage_variables.clone()));
+        event.insert(
+            "stageVariables".into(),
+            Value::Object(api.stage_variables.clone()),
+        );
     }
     Value::Object(event)
 }

@@ -49,7 +49,15 @@ fn civil(epoch_ms: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rem / 3600, rem / 60 % 60, rem % 60, (epoch_ms % 1000) as u32)
+    (
+        year,
+        month,
+        day,
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        (epoch_ms % 1000) as u32,
+    )
 }
 
 /// `requestTime`: Common Log Format, `19/Feb/2024:07:11:42 +0000`.
@@ -58,7 +66,10 @@ pub fn clf_time(epoch_ms: u64) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let (y, mo, d, h, mi, s, _) = civil(epoch_ms);
-    format!("{d:02}/{}/{y}:{h:02}:{mi:02}:{s:02} +0000", MONTHS[mo as usize - 1])
+    format!(
+        "{d:02}/{}/{y}:{h:02}:{mi:02}:{s:02} +0000",
+        MONTHS[mo as usize - 1]
+    )
 }
 
 /// ISO 8601 with milliseconds, as GetConnection answers: `2022-01-25T18:50:04.673Z`.
@@ -78,7 +89,9 @@ mod tests {
         let b = ids.next_id();
         assert_eq!(a.len(), 16);
         assert!(a.ends_with('='));
-        assert!(a[..15].bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(a[..15]
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
         assert_eq!(Ids::seeded(7).next_id(), a);
     }

@@ -11,14 +11,18 @@ mod session;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::{Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, Passthrough, Route};
+use crate::config::{
+    Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, Passthrough, Route,
+};
 use crate::frame::{Assembler, CloseCause, Limits};
-use crate::selection::{IntegrationInputs, Inputs, SelectionExpression};
+use crate::selection::{Inputs, IntegrationInputs, SelectionExpression};
 use crate::template::{Scope, Template};
 
 pub use event::{forwarded_headers, EventType};
 pub use ids::{clf_time, iso_time, Ids};
-pub use session::{Close, Handshake, MessageOptions, Session, SessionOptions, SimulatedOutcome, Trace};
+pub use session::{
+    Close, Handshake, Session, SessionOptions, SimulatedOutcome, StepOptions, Trace,
+};
 
 use event::EventInfo;
 
@@ -175,7 +179,13 @@ impl ErrorFrame {
     }
 
     /// The exact bytes API Gateway sends (ids are base64url, so they need no escaping).
-    pub fn text(self, connection_id: &str, request_id: &str, message_id: &str, layout: BadRequestLayout) -> String {
+    pub fn text(
+        self,
+        connection_id: &str,
+        request_id: &str,
+        message_id: &str,
+        layout: BadRequestLayout,
+    ) -> String {
         if self == Self::BadRequestBody && layout == BadRequestLayout::Documented {
             return format!(
                 r#"{{"message" : "Bad request body", "connectionId": "{connection_id}", "messageId": "{message_id}"}}"#
@@ -199,7 +209,10 @@ pub struct Engine {
 impl Engine {
     pub fn new(api: Api) -> Self {
         let stage_variables = Value::Object(api.stage_variables.clone());
-        Self { api, stage_variables }
+        Self {
+            api,
+            stage_variables,
+        }
     }
 
     pub fn api(&self) -> &Api {
@@ -235,7 +248,11 @@ impl Engine {
             ..Inputs::default()
         };
         let Some(route) = self.select_route(&inputs) else {
-            return actions(vec![self.error_frame(ErrorFrame::Forbidden, &conn.connection_id, request)]);
+            return actions(vec![self.error_frame(
+                ErrorFrame::Forbidden,
+                &conn.connection_id,
+                request,
+            )]);
         };
         let mut decision = Decision::default();
         if let Some(expr) = &route.model_selection {
@@ -244,9 +261,11 @@ impl Engine {
             decision.validation = Some(validation);
             if !valid {
                 decision.route_key = Some(route.key.clone());
-                decision
-                    .actions
-                    .push(self.error_frame(ErrorFrame::BadRequestBody, &conn.connection_id, request));
+                decision.actions.push(self.error_frame(
+                    ErrorFrame::BadRequestBody,
+                    &conn.connection_id,
+                    request,
+                ));
                 return decision;
             }
         }
@@ -264,7 +283,13 @@ impl Engine {
     }
 
     /// The connection closed with this code and reason: run `$disconnect` (its result is ignored).
-    pub fn disconnect(&self, conn: &Connection, request: &Request, code: u16, reason: &str) -> Decision {
+    pub fn disconnect(
+        &self,
+        conn: &Connection,
+        request: &Request,
+        code: u16,
+        reason: &str,
+    ) -> Decision {
         let Some(route) = self.api.routes.get("$disconnect") else {
             return Decision::default();
         };
@@ -292,7 +317,12 @@ impl Engine {
         self.api.routes.get("$default")
     }
 
-    fn validate(&self, route: &Route, expr: &SelectionExpression, inputs: &Inputs<'_>) -> Validation {
+    fn validate(
+        &self,
+        route: &Route,
+        expr: &SelectionExpression,
+        inputs: &Inputs<'_>,
+    ) -> Validation {
         let key = expr.evaluate(inputs);
         let name = route
             .request_models
@@ -325,7 +355,14 @@ impl Engine {
     }
 
     /// Builds the integration request; MOCK integrations complete here, others are left to the caller.
-    fn invoke(&self, route: &Route, conn: &Connection, info: &EventInfo<'_>, body: &str, json: Option<Value>) -> Decision {
+    fn invoke(
+        &self,
+        route: &Route,
+        conn: &Connection,
+        info: &EventInfo<'_>,
+        body: &str,
+        json: Option<Value>,
+    ) -> Decision {
         let integration = &self.api.integrations[&route.integration];
         let mut pending = Pending {
             event: info.kind,
@@ -343,7 +380,8 @@ impl Engine {
             _ => {
                 let context = event::template_context(&self.api, conn, info);
                 let params = event::template_params(conn, info);
-                let rendered = self.render_request(integration, conn, &context, &params, body, json.as_ref());
+                let rendered =
+                    self.render_request(integration, conn, &context, &params, body, json.as_ref());
                 pending.template_input = Some(Box::new((context, params, json)));
                 match rendered {
                     Ok(Some(text)) => Value::String(text),
@@ -396,7 +434,9 @@ impl Engine {
             integration: None,
         };
         let templates = &integration.request_templates;
-        let Some(template) = select_template(integration.template_selection.as_ref(), templates, &inputs) else {
+        let Some(template) =
+            select_template(integration.template_selection.as_ref(), templates, &inputs)
+        else {
             let pass = match integration.passthrough {
                 Passthrough::WhenNoMatch => true,
                 Passthrough::WhenNoTemplates => templates.is_empty(),
@@ -441,8 +481,12 @@ impl Engine {
             return Decision::default();
         }
         match (&outcome, integration.kind) {
-            (Outcome::Timeout, _) => return self.fail(&pending, ErrorFrame::EndpointRequestTimedOut, 504),
-            (Outcome::Failed(_), _) => return self.fail(&pending, ErrorFrame::InternalServerError, 502),
+            (Outcome::Timeout, _) => {
+                return self.fail(&pending, ErrorFrame::EndpointRequestTimedOut, 504)
+            }
+            (Outcome::Failed(_), _) => {
+                return self.fail(&pending, ErrorFrame::InternalServerError, 502)
+            }
             (Outcome::FunctionError { .. }, IntegrationType::AwsProxy) => {
                 return self.fail(&pending, ErrorFrame::InternalServerError, 502)
             }
@@ -457,11 +501,25 @@ impl Engine {
                 let body = serde_json::json!({"errorMessage": message}).to_string();
                 (200, lambda_headers(), body, Some(message))
             }
-            Outcome::Http { status, headers, body } => (status, headers, body, None),
+            Outcome::Http {
+                status,
+                headers,
+                body,
+            } => (status, headers, body, None),
             Outcome::Timeout | Outcome::Failed(_) => unreachable!("handled above"),
         };
-        let template_input = pending.template_input.take().map(|b| *b).unwrap_or_default();
-        self.complete_non_proxy(&pending, integration, template_input, (status, &headers, &body), error)
+        let template_input = pending
+            .template_input
+            .take()
+            .map(|b| *b)
+            .unwrap_or_default();
+        self.complete_non_proxy(
+            &pending,
+            integration,
+            template_input,
+            (status, &headers, &body),
+            error,
+        )
     }
 
     fn complete_proxy(&self, pending: &Pending, outcome: Outcome) -> Decision {
@@ -471,17 +529,32 @@ impl Engine {
         };
         let (status, headers, body) = match outcome {
             Outcome::Result(Value::Object(result)) => {
-                let status = result.get("statusCode").and_then(Value::as_u64).map(|s| s as u16);
-                let body = result.get("body").filter(|b| !b.is_null()).map(|b| match b {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                });
+                let status = result
+                    .get("statusCode")
+                    .and_then(Value::as_u64)
+                    .map(|s| s as u16);
+                let body = result
+                    .get("body")
+                    .filter(|b| !b.is_null())
+                    .map(|b| match b {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    });
                 let headers = result.get("headers").cloned().unwrap_or(Value::Null);
                 (status, headers, body)
             }
             Outcome::Result(_) => (None, Value::Null, None),
-            Outcome::Http { status, headers, body } => {
-                let headers = Value::Object(headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            Outcome::Http {
+                status,
+                headers,
+                body,
+            } => {
+                let headers = Value::Object(
+                    headers
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect(),
+                );
                 (Some(status), headers, (!body.is_empty()).then_some(body))
             }
             _ => unreachable!("errors are handled by complete"),
@@ -563,8 +636,11 @@ impl Engine {
             }),
             ..Inputs::default()
         };
-        let text = match select_template(response.template_selection.as_ref(), &response.response_templates, &inputs)
-        {
+        let text = match select_template(
+            response.template_selection.as_ref(),
+            &response.response_templates,
+            &inputs,
+        ) {
             // No template: the integration's body passes through unchanged (SPEC §5.3).
             None => body.to_string(),
             Some(template) => {
@@ -577,7 +653,9 @@ impl Engine {
                 };
                 match template.render(&scope) {
                     Ok(text) => text,
-                    Err(_) => return self.with_fail(decision, pending, ErrorFrame::InternalServerError),
+                    Err(_) => {
+                        return self.with_fail(decision, pending, ErrorFrame::InternalServerError)
+                    }
                 }
             }
         };

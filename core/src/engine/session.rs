@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Action, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome, Request, ResponseChoice, Validation};
+use super::{
+    Action, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome, Request,
+    ResponseChoice, Validation,
+};
 use crate::config::IntegrationType;
 use crate::frame::{Assembled, Assembler, Opcode};
 
@@ -65,10 +68,17 @@ impl SimulatedOutcome {
                 let headers = result
                     .get("headers")
                     .and_then(Value::as_object)
-                    .map(|h| h.iter().map(|(k, v)| (k.clone(), crate::stringify(v))).collect())
+                    .map(|h| {
+                        h.iter()
+                            .map(|(k, v)| (k.clone(), crate::stringify(v)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 Outcome::Http {
-                    status: result.get("statusCode").and_then(Value::as_u64).unwrap_or(200) as u16,
+                    status: result
+                        .get("statusCode")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(200) as u16,
                     headers,
                     body: result.get("body").map(crate::stringify).unwrap_or_default(),
                 }
@@ -103,16 +113,16 @@ pub struct SessionOptions {
     pub seed: Option<u64>,
 }
 
-/// How one message is sent.
+/// How one step (connect, message, disconnect) is simulated; frame options apply to messages only.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MessageOptions {
+pub struct StepOptions {
     /// Split the message into this many frames (a text frame and continuations).
     pub fragments: Option<usize>,
     /// Send it as a binary frame.
     #[serde(default)]
     pub binary: bool,
-    /// Fixed ids for this message, so a trace can be compared byte for byte.
+    /// Fixed ids for this step, so a trace can be compared byte for byte.
     pub request_id: Option<String>,
     pub message_id: Option<String>,
     #[serde(flatten)]
@@ -144,7 +154,9 @@ impl<'e> Session<'e> {
     pub fn new(engine: &'e Engine, options: SessionOptions) -> Self {
         let mut ids = Ids::seeded(options.seed.unwrap_or(1));
         let connection_id = options.connection_id.unwrap_or_else(|| ids.next_id());
-        let domain_name = options.domain_name.unwrap_or_else(|| "localhost:8080".into());
+        let domain_name = options
+            .domain_name
+            .unwrap_or_else(|| "localhost:8080".into());
         let mut headers = vec![("Host".to_string(), domain_name.clone())];
         if let Some(ua) = &options.user_agent {
             headers.push(("User-Agent".into(), ua.clone()));
@@ -152,10 +164,18 @@ impl<'e> Session<'e> {
         headers.extend([
             ("Connection".into(), "Upgrade".into()),
             ("Upgrade".into(), "websocket".into()),
-            ("Sec-WebSocket-Key".into(), "dGhlIHNhbXBsZSBub25jZQ==".into()),
+            (
+                "Sec-WebSocket-Key".into(),
+                "dGhlIHNhbXBsZSBub25jZQ==".into(),
+            ),
             ("Sec-WebSocket-Version".into(), "13".into()),
         ]);
-        headers.extend(options.headers.iter().map(|(k, v)| (k.clone(), crate::stringify(v))));
+        headers.extend(
+            options
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::stringify(v))),
+        );
         let connected_at = options.connected_at.unwrap_or(DEFAULT_CONNECTED_AT);
         Self {
             assembler: engine.assembler(),
@@ -167,7 +187,11 @@ impl<'e> Session<'e> {
                 user_agent: options.user_agent,
                 domain_name,
                 headers,
-                query: options.query.as_deref().map(parse_query).unwrap_or_default(),
+                query: options
+                    .query
+                    .as_deref()
+                    .map(parse_query)
+                    .unwrap_or_default(),
                 forwarded_port: 8080,
                 forwarded_proto: "http".into(),
                 authorizer: None,
@@ -182,11 +206,13 @@ impl<'e> Session<'e> {
         &self.connection
     }
 
-    fn request(&mut self) -> Request {
+    fn request(&mut self, options: &StepOptions) -> Request {
         self.now += 1;
+        let request_id = self.ids.next_id();
+        let message_id = self.ids.next_id();
         Request {
-            request_id: self.ids.next_id(),
-            message_id: self.ids.next_id(),
+            request_id: options.request_id.clone().unwrap_or(request_id),
+            message_id: options.message_id.clone().unwrap_or(message_id),
             time_ms: self.now,
         }
     }
@@ -204,7 +230,9 @@ impl<'e> Session<'e> {
         };
         let mut actions = decision.actions;
         if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
-            let done = self.engine.complete(pending, outcome.outcome(invocation.kind, event));
+            let done = self
+                .engine
+                .complete(pending, outcome.outcome(invocation.kind, event));
             trace.integration_response = done.integration_response;
             actions.extend(done.actions);
         }
@@ -212,7 +240,12 @@ impl<'e> Session<'e> {
             match action {
                 Action::Send { text } => trace.send.push(text),
                 Action::Close { code, reason } => trace.close = Some(Close { code, reason }),
-                Action::Accept { subprotocol } => trace.handshake = Some(Handshake { status: 101, subprotocol }),
+                Action::Accept { subprotocol } => {
+                    trace.handshake = Some(Handshake {
+                        status: 101,
+                        subprotocol,
+                    })
+                }
                 Action::Reject { status } => {
                     trace.handshake = Some(Handshake {
                         status,
@@ -225,23 +258,23 @@ impl<'e> Session<'e> {
     }
 
     /// The handshake: `$connect` runs; a rejection ends the session.
-    pub fn connect(&mut self, outcome: &SimulatedOutcome) -> Result<Trace, String> {
+    pub fn connect(&mut self, options: &StepOptions) -> Result<Trace, String> {
         if self.state != State::New {
             return Err("the session is already connected".into());
         }
         // API Gateway's requestTimeEpoch for CONNECT is about connectedAt + 1 ms.
-        let request = self.request();
+        let request = self.request(options);
         let decision = self.engine.connect(&self.connection, &request);
-        let trace = self.finish(decision, outcome, EventType::Connect);
+        let trace = self.finish(decision, &options.outcome, EventType::Connect);
         let accepted = trace.handshake.as_ref().is_some_and(|h| h.status == 101);
         self.state = if accepted { State::Open } else { State::Closed };
         Ok(trace)
     }
 
     /// Sends one message (connecting first, accepting, if the session is new).
-    pub fn message(&mut self, text: &str, options: &MessageOptions) -> Result<Trace, String> {
+    pub fn message(&mut self, text: &str, options: &StepOptions) -> Result<Trace, String> {
         if self.state == State::New {
-            let accepted = self.connect(&SimulatedOutcome::default())?;
+            let accepted = self.connect(&StepOptions::default())?;
             if self.state != State::Open {
                 return Err(format!(
                     "$connect rejected the connection with status {}",
@@ -260,13 +293,7 @@ impl<'e> Session<'e> {
                 break;
             }
         }
-        let mut request = self.request();
-        if let Some(id) = &options.request_id {
-            request.request_id = id.clone();
-        }
-        if let Some(id) = &options.message_id {
-            request.message_id = id.clone();
-        }
+        let request = self.request(options);
         match assembled {
             Assembled::Message(message) => {
                 let decision = self.engine.message(&self.connection, &request, &message);
@@ -293,7 +320,11 @@ impl<'e> Session<'e> {
     }
 
     /// The connection ends: with the client's code and reason, or with the gateway's own close if it closed it.
-    pub fn disconnect(&mut self, close: Option<(u16, String)>, outcome: &SimulatedOutcome) -> Result<Trace, String> {
+    pub fn disconnect(
+        &mut self,
+        close: Option<(u16, String)>,
+        options: &StepOptions,
+    ) -> Result<Trace, String> {
         let (code, reason) = match (&self.state, close) {
             (State::Closing(code, reason), _) => (*code, reason.clone()),
             (State::Open, Some(close)) => close,
@@ -301,26 +332,36 @@ impl<'e> Session<'e> {
             _ => return Err("the session is not connected".into()),
         };
         self.state = State::Closed;
-        let request = self.request();
-        let decision = self.engine.disconnect(&self.connection, &request, code, &reason);
-        Ok(self.finish(decision, outcome, EventType::Disconnect))
+        let request = self.request(options);
+        let decision = self
+            .engine
+            .disconnect(&self.connection, &request, code, &reason);
+        Ok(self.finish(decision, &options.outcome, EventType::Disconnect))
     }
 }
 
 /// The frames a client sends for one message.
-fn frames<'t>(bytes: &'t [u8], options: &MessageOptions) -> Vec<(Opcode, bool, &'t [u8])> {
+fn frames<'t>(bytes: &'t [u8], options: &StepOptions) -> Vec<(Opcode, bool, &'t [u8])> {
     if options.binary {
         return vec![(Opcode::Binary, true, bytes)];
     }
     let n = options.fragments.unwrap_or(1).clamp(1, bytes.len().max(1));
     let size = bytes.len().div_ceil(n).max(1);
-    let chunks: Vec<&[u8]> = if bytes.is_empty() { vec![bytes] } else { bytes.chunks(size).collect() };
+    let chunks: Vec<&[u8]> = if bytes.is_empty() {
+        vec![bytes]
+    } else {
+        bytes.chunks(size).collect()
+    };
     let last = chunks.len() - 1;
     chunks
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            let opcode = if i == 0 { Opcode::Text } else { Opcode::Continuation };
+            let opcode = if i == 0 {
+                Opcode::Text
+            } else {
+                Opcode::Continuation
+            };
             (opcode, i == last, chunk)
         })
         .collect()

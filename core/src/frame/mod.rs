@@ -161,7 +161,9 @@ mod tests {
     #[test]
     fn frame_of_exactly_32768_bytes_is_accepted_and_one_more_closes_1009() {
         let mut a = assembler();
-        assert!(matches!(a.push(Opcode::Text, true, &[b'a'; 32768]), Assembled::Message(m) if m.len() == 32768));
+        assert!(
+            matches!(a.push(Opcode::Text, true, &[b'a'; 32768]), Assembled::Message(m) if m.len() == 32768)
+        );
         assert_eq!(
             a.push(Opcode::Text, true, &[b'a'; 32769]),
             Assembled::Close(CloseCause::FrameTooLarge)
@@ -174,11 +176,28 @@ mod tests {
         let mut a = assembler();
         let chunk = [b'x'; 30000];
         for _ in 0..3 {
-            assert_eq!(a.push(if a.in_message { Opcode::Continuation } else { Opcode::Text }, false, &chunk), Assembled::Partial);
+            assert_eq!(
+                a.push(
+                    if a.in_message {
+                        Opcode::Continuation
+                    } else {
+                        Opcode::Text
+                    },
+                    false,
+                    &chunk
+                ),
+                Assembled::Partial
+            );
         }
-        assert!(matches!(a.push(Opcode::Continuation, true, &chunk), Assembled::Message(m) if m.len() == 120000));
+        assert!(
+            matches!(a.push(Opcode::Continuation, true, &chunk), Assembled::Message(m) if m.len() == 120000)
+        );
         for i in 0..4 {
-            let op = if i == 0 { Opcode::Text } else { Opcode::Continuation };
+            let op = if i == 0 {
+                Opcode::Text
+            } else {
+                Opcode::Continuation
+            };
             assert_eq!(a.push(op, false, &chunk), Assembled::Partial);
         }
         assert_eq!(
@@ -189,18 +208,27 @@ mod tests {
 
     #[test]
     fn binary_frames_close_with_1003() {
-        assert_eq!(assembler().check_header(Opcode::Binary, 3), Some(CloseCause::BinaryFrame));
+        assert_eq!(
+            assembler().check_header(Opcode::Binary, 3),
+            Some(CloseCause::BinaryFrame)
+        );
         assert_eq!(CloseCause::BinaryFrame.code(), 1003);
     }
 
     #[test]
     fn invalid_utf8_closes_with_1007_even_across_fragments() {
         let mut a = assembler();
-        assert_eq!(a.push(Opcode::Text, true, &[0xff, 0xfe]), Assembled::Close(CloseCause::InvalidUtf8));
+        assert_eq!(
+            a.push(Opcode::Text, true, &[0xff, 0xfe]),
+            Assembled::Close(CloseCause::InvalidUtf8)
+        );
         // A multi-byte character split over two frames is fine.
         let text = "é".as_bytes();
         assert_eq!(a.push(Opcode::Text, false, &text[..1]), Assembled::Partial);
-        assert_eq!(a.push(Opcode::Continuation, true, &text[1..]), Assembled::Message("é".into()));
+        assert_eq!(
+            a.push(Opcode::Continuation, true, &text[1..]),
+            Assembled::Message("é".into())
+        );
     }
 
     #[test]

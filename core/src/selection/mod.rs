@@ -26,7 +26,7 @@ enum Variable {
     RequestHeader(String),
     RequestQuerystring(String),
     ContextAuthorizer(String),
-    StageVariable(String),
+    Stage(String),
     IntegrationStatus,
     IntegrationHeader(String),
     IntegrationMultiValueHeader(String),
@@ -104,7 +104,7 @@ impl Variable {
                 .and_then(|a| a.get(key))
                 .map(stringify)
                 .unwrap_or_default(),
-            Self::StageVariable(name) => inputs
+            Self::Stage(name) => inputs
                 .stage_variables
                 .and_then(|v| v.get(name))
                 .map(stringify)
@@ -186,7 +186,9 @@ fn parse_parts(source: &str) -> Result<Vec<Part>, String> {
             // put text right after it (SPEC §1.2 leaves this open; we choose the strict reading).
             let len = unbraced_len(after);
             if len == 0 {
-                return Err(format!("`$` must start a variable or be escaped as `\\$` in `{source}`"));
+                return Err(format!(
+                    "`$` must start a variable or be escaped as `\\$` in `{source}`"
+                ));
             }
             push_var(&mut parts, &mut text, &after[..len])?;
             rest = &after[len..];
@@ -251,7 +253,7 @@ fn parse_variable(name: &str) -> Result<Variable, String> {
     } else if let Some(n) = named("context.authorizer.") {
         Variable::ContextAuthorizer(n)
     } else if let Some(n) = named("stageVariables.") {
-        Variable::StageVariable(n)
+        Variable::Stage(n)
     } else if let Some(n) = named("integration.response.header.") {
         Variable::IntegrationHeader(n)
     } else if let Some(n) = named("integration.response.multivalueheader.") {
@@ -269,7 +271,9 @@ fn parse_variable(name: &str) -> Result<Variable, String> {
 /// `.a.b`, `[0]`, `['k']` or nothing (the whole body) after `request.body`.
 fn json_path(rest: &str) -> Result<JsonPath, String> {
     if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
-        return Err(format!("expected `.` or `[` after request.body, found `{rest}`"));
+        return Err(format!(
+            "expected `.` or `[` after request.body, found `{rest}`"
+        ));
     }
     JsonPath::parse(&format!("${rest}")).map_err(|e| format!("invalid JSONPath `${rest}`: {e}"))
 }
@@ -322,8 +326,14 @@ mod tests {
         let body = json!({"service":"chat","action":"join","data":{"room":"room1234"}});
         assert_eq!(eval("$request.body.action", &body), "join");
         assert_eq!(eval("${request.body.action}", &body), "join");
-        assert_eq!(eval("${request.body.service}/${request.body.action}", &body), "chat/join");
-        assert_eq!(eval("${request.body.action}-${request.body.invalidPath}", &body), "join-");
+        assert_eq!(
+            eval("${request.body.service}/${request.body.action}", &body),
+            "chat/join"
+        );
+        assert_eq!(
+            eval("${request.body.action}-${request.body.invalidPath}", &body),
+            "join-"
+        );
         assert_eq!(eval("action", &body), "action");
         assert_eq!(eval("\\$default", &body), "$default");
         assert_eq!(eval("$request.body.data.room", &body), "room1234");
@@ -351,7 +361,8 @@ mod tests {
             query: &query,
             ..Inputs::default()
         };
-        let expr = SelectionExpression::parse("$request.header.x-api-key/$request.querystring.a").unwrap();
+        let expr =
+            SelectionExpression::parse("$request.header.x-api-key/$request.querystring.a").unwrap();
         assert_eq!(expr.evaluate(&inputs), "k/2");
     }
 

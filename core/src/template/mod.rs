@@ -75,18 +75,27 @@ mod tests {
 
     #[test]
     fn context_input_and_stage_variables() {
-        assert_eq!(render(r#"{"cid":"$context.connectionId"}"#), r#"{"cid":"abc="}"#);
+        assert_eq!(
+            render(r#"{"cid":"$context.connectionId"}"#),
+            r#"{"cid":"abc="}"#
+        );
         assert_eq!(render("$input.json('$.a')"), r#"{"b":[1,2,3]}"#);
         assert_eq!(render("$input.json('$.s')"), r#""it's""#);
         assert_eq!(render("$input.path('$.a.b').size()"), "3");
         assert_eq!(render("$input.params('q') $input.params('Host')"), "1 h");
-        assert_eq!(render("${stageVariables.env} $stageVariables['env'] ${context.authorizer.n}"), "dev dev 1");
+        assert_eq!(
+            render("${stageVariables.env} $stageVariables['env'] ${context.authorizer.n}"),
+            "dev dev 1"
+        );
         assert_eq!(render_with("$input.body", "hello").unwrap(), "hello");
     }
 
     #[test]
     fn util_functions() {
-        assert_eq!(render("$util.escapeJavaScript($input.path('$.s'))"), "it\\'s");
+        assert_eq!(
+            render("$util.escapeJavaScript($input.path('$.s'))"),
+            "it\\'s"
+        );
         assert_eq!(render("$util.urlEncode('a b&c')"), "a+b%26c");
         assert_eq!(render("$util.urlDecode('a+b%26c')"), "a b&c");
         assert_eq!(render("$util.base64Encode('hi')"), "aGk=");
@@ -96,17 +105,26 @@ mod tests {
 
     #[test]
     fn directives() {
-        assert_eq!(render("#set($x = 2)#if($x > 1)big#elseif($x == 1)one#{else}small#end"), "big");
+        assert_eq!(
+            render("#set($x = 2)#if($x > 1)big#elseif($x == 1)one#{else}small#end"),
+            "big"
+        );
         assert_eq!(
             render("#foreach($i in $input.path('$.a.b'))$i#if($foreach.hasNext),#end#end"),
             "1,2,3"
         );
-        assert_eq!(render("#foreach($i in [1..5])#if($i == 3)#break#end$i#end"), "12");
+        assert_eq!(
+            render("#foreach($i in [1..5])#if($i == 3)#break#end$i#end"),
+            "12"
+        );
         assert_eq!(render("#set($m = {})#set($m.k = 'v')$m"), "{k=v}");
         assert_eq!(render("## comment\na#* block *#b"), "ab");
         assert_eq!(render("$missing $!missing|"), "$missing |");
         assert_eq!(render("#set($s = \"n=$input.path('$.n')\")$s"), "n=5");
-        assert_eq!(render("$input.path('$.s').replaceAll(\"'\", \"_\").toUpperCase()"), "IT_S");
+        assert_eq!(
+            render("$input.path('$.s').replaceAll(\"'\", \"_\").toUpperCase()"),
+            "IT_S"
+        );
     }
 
     #[test]
@@ -123,7 +141,8 @@ mod tests {
 
     #[test]
     fn exploding_templates_fail_instead_of_running_away() {
-        let doubling = "#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..100])#set($s = \"$s$s\")#end$s";
+        let doubling =
+            "#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..100])#set($s = \"$s$s\")#end$s";
         assert!(render_with(doubling, "{}").is_err());
         let nested = "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])x#end#end#end";
         assert!(render_with(nested, "{}").is_err());

@@ -79,7 +79,9 @@ pub fn parse(source: &str) -> Result<Vec<Node>, ParseError> {
     let (nodes, end) = parser.block()?;
     match end {
         BlockEnd::Eof => Ok(nodes),
-        other => Err(parser.error(&format!("unexpected {other:?} without a matching #if or #foreach"))),
+        other => Err(parser.error(&format!(
+            "unexpected {other:?} without a matching #if or #foreach"
+        ))),
     }
 }
 
@@ -221,7 +223,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Handles text starting with `#`: comments, directives, or a literal `#`.
-    fn hash(&mut self, nodes: &mut Vec<Node>, text: &mut String) -> Result<Option<BlockEnd>, ParseError> {
+    fn hash(
+        &mut self,
+        nodes: &mut Vec<Node>,
+        text: &mut String,
+    ) -> Result<Option<BlockEnd>, ParseError> {
         if self.eat("##") {
             // The comment takes its newline with it.
             let len = self.rest().find('\n').map_or(self.rest().len(), |i| i + 1);
@@ -229,12 +235,18 @@ impl<'a> Parser<'a> {
             return Ok(None);
         }
         if self.eat("#*") {
-            let len = self.rest().find("*#").ok_or_else(|| self.error("unclosed #* comment"))?;
+            let len = self
+                .rest()
+                .find("*#")
+                .ok_or_else(|| self.error("unclosed #* comment"))?;
             self.pos += len + 2;
             return Ok(None);
         }
         if self.eat("#[[") {
-            let len = self.rest().find("]]#").ok_or_else(|| self.error("unclosed #[[ block"))?;
+            let len = self
+                .rest()
+                .find("]]#")
+                .ok_or_else(|| self.error("unclosed #[[ block"))?;
             text.push_str(&self.rest()[..len]);
             self.pos += len + 3;
             self.line_clean = false;
@@ -258,7 +270,9 @@ impl<'a> Parser<'a> {
         let result = match name.as_str() {
             "set" => {
                 self.open_paren()?;
-                let target = self.reference()?.ok_or_else(|| self.error("#set needs a $reference"))?;
+                let target = self
+                    .reference()?
+                    .ok_or_else(|| self.error("#set needs a $reference"))?;
                 self.skip_ws();
                 self.expect("=")?;
                 let value = self.expr()?;
@@ -276,7 +290,9 @@ impl<'a> Parser<'a> {
                 self.open_paren()?;
                 self.skip_ws();
                 self.expect("$")?;
-                let var = self.ident().ok_or_else(|| self.error("#foreach needs a $variable"))?;
+                let var = self
+                    .ident()
+                    .ok_or_else(|| self.error("#foreach needs a $variable"))?;
                 self.skip_ws();
                 self.expect("in")?;
                 let list = self.expr()?;
@@ -488,7 +504,9 @@ impl<'a> Parser<'a> {
         if self.eat("not ") {
             return self.unary().map(|e| Expr::Not(Box::new(e)));
         }
-        if self.rest().starts_with('-') && !self.rest()[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        if self.rest().starts_with('-')
+            && !self.rest()[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             self.pos += 1;
             return self.unary().map(|e| Expr::Neg(Box::new(e)));
         }
@@ -571,15 +589,23 @@ impl<'a> Parser<'a> {
     fn number(&mut self) -> Result<Expr, ParseError> {
         let rest = self.rest();
         let mut len = usize::from(rest.starts_with('-'));
-        len += rest[len..].find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len() - len);
-        let is_float = rest[len..].starts_with('.') && rest[len + 1..].starts_with(|c: char| c.is_ascii_digit());
+        len += rest[len..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - len);
+        let is_float = rest[len..].starts_with('.')
+            && rest[len + 1..].starts_with(|c: char| c.is_ascii_digit());
         if is_float {
             len += 1;
-            len += rest[len..].find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len() - len);
+            len += rest[len..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len() - len);
         }
         let text = &rest[..len];
         let value = if is_float {
-            text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
+            text.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
         } else {
             text.parse::<i64>().ok().map(Value::from)
         };
@@ -592,7 +618,9 @@ impl<'a> Parser<'a> {
     fn string(&mut self, quote: char) -> Result<Expr, ParseError> {
         self.pos += 1;
         let rest = self.rest();
-        let len = rest.find(quote).ok_or_else(|| self.error("unclosed string"))?;
+        let len = rest
+            .find(quote)
+            .ok_or_else(|| self.error("unclosed string"))?;
         let body = &rest[..len];
         self.pos += len + 1;
         if quote == '\'' || !body.contains(['$', '#']) {

@@ -42,7 +42,9 @@ impl<'s> Renderer<'s> {
     fn tick(&mut self) -> Result<(), RenderError> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
-            return Err(RenderError("template evaluation exceeded its step budget".into()));
+            return Err(RenderError(
+                "template evaluation exceeded its step budget".into(),
+            ));
         }
         Ok(())
     }
@@ -88,7 +90,13 @@ impl<'s> Renderer<'s> {
         Ok(Flow::Normal)
     }
 
-    fn foreach(&mut self, var: &str, list: &Expr, body: &[Node], out: &mut String) -> Result<(), RenderError> {
+    fn foreach(
+        &mut self,
+        var: &str,
+        list: &Expr,
+        body: &[Node],
+        out: &mut String,
+    ) -> Result<(), RenderError> {
         let items = match self.expr(list)? {
             Value::Array(items) => items,
             Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
@@ -288,7 +296,9 @@ impl<'s> Renderer<'s> {
             Expr::Binary(BinOp::And, a, b) => {
                 Value::Bool(truthy(&self.expr(a)?) && truthy(&self.expr(b)?))
             }
-            Expr::Binary(BinOp::Or, a, b) => Value::Bool(truthy(&self.expr(a)?) || truthy(&self.expr(b)?)),
+            Expr::Binary(BinOp::Or, a, b) => {
+                Value::Bool(truthy(&self.expr(a)?) || truthy(&self.expr(b)?))
+            }
             Expr::Binary(op, a, b) => {
                 let (a, b) = (self.expr(a)?, self.expr(b)?);
                 match op {
@@ -311,7 +321,9 @@ fn restore(vars: &mut HashMap<String, Value>, name: &str, saved: Option<Value>) 
 
 fn check_size(text: &str) -> Result<(), RenderError> {
     if text.len() > MAX_TEXT {
-        return Err(RenderError(format!("template output exceeds {MAX_TEXT} bytes")));
+        return Err(RenderError(format!(
+            "template output exceeds {MAX_TEXT} bytes"
+        )));
     }
     Ok(())
 }
@@ -320,7 +332,8 @@ fn json_query(json: Option<&Value>, path: &str) -> Result<Value, RenderError> {
     let Some(json) = json else {
         return Ok(Value::Null);
     };
-    let path = JsonPath::parse(path).map_err(|e| RenderError(format!("invalid JSONPath `{path}`: {e}")))?;
+    let path = JsonPath::parse(path)
+        .map_err(|e| RenderError(format!("invalid JSONPath `{path}`: {e}")))?;
     let found = path.query(json).all();
     Ok(match found.as_slice() {
         [] => Value::Null,
@@ -385,7 +398,8 @@ fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Value {
 }
 
 fn regex(pattern: &str) -> Result<regex::Regex, RenderError> {
-    regex::Regex::new(pattern).map_err(|e| RenderError(format!("invalid regular expression `{pattern}`: {e}")))
+    regex::Regex::new(pattern)
+        .map_err(|e| RenderError(format!("invalid regular expression `{pattern}`: {e}")))
 }
 
 /// Java's `String`, `List` and `Map` methods that templates call.
@@ -409,7 +423,9 @@ fn method(target: &Value, name: &str, args: &[Value]) -> Result<Value, RenderErr
                 ("equalsIgnoreCase", 1) => Value::Bool(s.to_lowercase() == arg(0).to_lowercase()),
                 ("indexOf", 1) => index_of(s, s.find(&arg(0))),
                 ("lastIndexOf", 1) => index_of(s, s.rfind(&arg(0))),
-                ("charAt", 1) => chars().nth(int(0)).map_or(Value::Null, |c| Value::String(c.into())),
+                ("charAt", 1) => chars()
+                    .nth(int(0))
+                    .map_or(Value::Null, |c| Value::String(c.into())),
                 ("substring", 1 | 2) => {
                     let end = if args.len() == 2 { int(1) } else { usize::MAX };
                     Value::String(chars().take(end).skip(int(0)).collect())
@@ -467,7 +483,9 @@ fn unknown_method(target: &Value, name: &str) -> RenderError {
         Value::Number(_) => "a number",
         _ => "this value",
     };
-    RenderError(format!("{kind} has no method `{name}` with these arguments"))
+    RenderError(format!(
+        "{kind} has no method `{name}` with these arguments"
+    ))
 }
 
 fn index_of(s: &str, byte: Option<usize>) -> Value {
@@ -510,7 +528,9 @@ fn url_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

@@ -13,7 +13,9 @@ pub struct Model {
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Model").field("schema", &self.schema).finish()
+        f.debug_struct("Model")
+            .field("schema", &self.schema)
+            .finish()
     }
 }
 
