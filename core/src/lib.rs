@@ -2,6 +2,27 @@
 //!
 //! [`config`] loads an API definition, [`engine`] turns connection events into actions, and the other modules
 //! are the parts it is built from. No module here reads a socket or a clock.
+//!
+//! ```
+//! use wsgate_core::engine::{Session, SessionOptions, StepOptions};
+//! use wsgate_core::{Api, Engine};
+//!
+//! let api = Api::from_str(r#"
+//! name: echo
+//! routeSelectionExpression: $request.body.action
+//! integrations:
+//!   echo:
+//!     integrationType: MOCK
+//!     integrationResponses: { $default: { responseTemplates: { $default: 'you said $input.path("$.text")' } } }
+//! routes:
+//!   say: { target: integrations/echo, routeResponseSelectionExpression: $default }
+//! "#).unwrap();
+//! let engine = Engine::new(api);
+//! let mut client = Session::new(&engine, SessionOptions::default());
+//! let trace = client.message(r#"{"action":"say","text":"hi"}"#, &StepOptions::default()).unwrap();
+//! assert_eq!(trace.route_key.as_deref(), Some("say"));
+//! assert_eq!(trace.send, ["you said hi"]);
+//! ```
 
 pub mod config;
 pub mod engine;

@@ -1,0 +1,60 @@
+//! The README's `console` blocks are tests: each `$ wsgate ...` line runs, and its output must match the block.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn readme_console_examples_print_what_the_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_wsgate")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut examples = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for example in block.split("$ ").filter(|e| !e.is_empty()) {
+            let (command, expected) = example.split_once('\n').unwrap();
+            let output = Command::new("sh")
+                .arg("-c")
+                .arg(format!("{command} 2>&1"))
+                .current_dir(&root)
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            let actual = String::from_utf8(output.stdout).unwrap();
+            assert_eq!(
+                actual.trim_end(),
+                expected.trim_end(),
+                "output of `{command}`"
+            );
+            examples += 1;
+        }
+    }
+    assert!(examples >= 5, "only {examples} examples found");
+}
+
+#[test]
+fn check_exits_1_on_problems_and_0_when_ok() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let run = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_wsgate"))
+            .args(["check", file])
+            .current_dir(&root)
+            .status()
+            .unwrap()
+            .code()
+    };
+    for example in [
+        "examples/chat/api.yaml",
+        "examples/validation/api.yaml",
+        "examples/mock-templates/api.yaml",
+    ] {
+        assert_eq!(run(example), Some(0), "{example}");
+    }
+    assert_eq!(run("tests/fixtures/broken.yaml"), Some(1));
+    assert_eq!(run("tests/fixtures/does-not-exist.yaml"), Some(1));
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every check and test of wsgate, installing the Rust components and targets it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
+cargo test --workspace
