@@ -1,1 +1,112 @@
-fn main() {}
+//! Engine cost per message on the chat example (~100-byte messages): route selection alone, selection plus
+//! draft-4 validation, the full engine on a proxy route, and selection + validation + MOCK templates.
+//! `cargo bench -p wsgate-core --bench engine`
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::Value;
+use wsgate_core::engine::{Connection, Request};
+use wsgate_core::selection::Inputs;
+use wsgate_core::{Api, Engine};
+
+const CHAT: &str = include_str!("../../examples/chat/api.yaml");
+
+/// A ~100-byte chat message.
+const MESSAGE: &str = r#"{"action":"sendmessage","message":"Hello everyone, the meeting moves to room 4 at three o'clock!!!"}"#;
+
+/// The chat example plus a two-way MOCK route that validates and renders request and response templates.
+fn templated_api() -> Api {
+    let extra = r#"
+  render:
+    integrationType: MOCK
+    requestTemplates:
+      $default: '{"statusCode": 200}'
+    integrationResponses:
+      /200/:
+        responseTemplates:
+          $default: '{"from": "$context.connectionId", "message": $input.json(''$.message''), "route": "$context.routeKey"}'
+"#;
+    let text = CHAT
+        .replace("integrations:\n", &format!("integrations:{extra}"))
+        .replace(
+            "  sendmessage:\n    target: integrations/chat",
+            "  sendmessage:\n    target: integrations/render\n    routeResponseSelectionExpression: $default",
+        );
+    Api::from_str(&text).expect("bench definition loads")
+}
+
+fn connection() -> Connection {
+    Connection {
+        connection_id: "R1kmxc2VNjMCFIA=".into(),
+        connected_at: 1_705_751_697_419,
+        source_ip: "127.0.0.1".into(),
+        user_agent: Some("bench".into()),
+        domain_name: "localhost:8080".into(),
+        headers: Vec::new(),
+        query: Vec::new(),
+        forwarded_port: 8080,
+        forwarded_proto: "http".into(),
+        authorizer: None,
+    }
+}
+
+fn request() -> Request {
+    Request {
+        request_id: "R1knPH17NjMFftw=".into(),
+        message_id: "R1knPc2ntjMCFIA=".into(),
+        time_ms: 1_705_751_700_453,
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let api = Api::from_str(CHAT).unwrap();
+    assert_eq!(MESSAGE.len(), 100);
+
+    c.bench_function("route selection (parse JSON + evaluate + match)", |b| {
+        b.iter(|| {
+            let body: Option<Value> = serde_json::from_str(black_box(MESSAGE)).ok();
+            let inputs = Inputs {
+                body: body.as_ref(),
+                ..Inputs::default()
+            };
+            let key = api.route_selection.evaluate(&inputs);
+            black_box(api.routes.contains_key(&key))
+        })
+    });
+
+    c.bench_function("route selection + draft-4 validation", |b| {
+        b.iter(|| {
+            let body: Option<Value> = serde_json::from_str(black_box(MESSAGE)).ok();
+            let inputs = Inputs {
+                body: body.as_ref(),
+                ..Inputs::default()
+            };
+            let key = api.route_selection.evaluate(&inputs);
+            let route = &api.routes[&key];
+            let name = &route.request_models["$default"];
+            black_box(
+                api.models[name].check(body.as_ref()).is_ok()
+                    && std::ptr::eq(model, &api.models[name]),
+            )
+        })
+    });
+
+    let conn = connection();
+    let req = request();
+    let chat = Engine::new(Api::from_str(CHAT).unwrap());
+    c.bench_function("engine: selection + validation + Lambda proxy event", |b| {
+        b.iter(|| black_box(chat.message(&conn, &req, black_box(MESSAGE))))
+    });
+
+    let templated = Engine::new(templated_api());
+    let decision = templated.message(&conn, &req, MESSAGE);
+    assert_eq!(decision.validation.as_ref().map(|v| v.valid), Some(true));
+    assert_eq!(decision.actions.len(), 1, "{decision:?}");
+    c.bench_function("engine: selection + validation + MOCK templates", |b| {
+        b.iter(|| black_box(templated.message(&conn, &req, black_box(MESSAGE))))
+    });
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);

@@ -1,11 +1,13 @@
 //! Lambda proxy events (payload 1.0) for CONNECT, MESSAGE and DISCONNECT, laid out as recent captures show them
-//! (SPEC §6: keys without a value are left out), and the `$context` object templates see.
+//! (SPEC §6: keys without a value are left out), and the `$context` templates see. Both come from one
+//! [`RequestVars`], which answers `$context.<key>` one key at a time so templates never build the whole map.
 
 use serde_json::{json, Map, Value};
 
 use super::ids::clf_time;
 use super::{Connection, Request};
 use crate::config::Api;
+use crate::template::Context;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventType {
@@ -24,50 +26,137 @@ impl EventType {
     }
 }
 
-/// What distinguishes one event from another on the same connection.
-pub struct EventInfo<'a> {
+/// Everything `requestContext` and `$context` are made of, for one event on one connection.
+#[derive(Debug, Clone)]
+pub struct RequestVars {
     pub kind: EventType,
-    pub route_key: &'a str,
-    pub request: &'a Request,
+    pub route_key: String,
+    pub request: Request,
+    pub connection_id: String,
+    pub connected_at: u64,
+    pub domain_name: String,
+    pub source_ip: String,
+    pub user_agent: Option<String>,
+    pub authorizer: Option<Map<String, Value>>,
     /// `(disconnectStatusCode, disconnectReason)` for DISCONNECT.
-    pub disconnect: Option<(u16, &'a str)>,
+    pub disconnect: Option<(u16, String)>,
+    /// `$input.params()`: path, querystring and header maps on CONNECT (SPEC §10.1).
+    pub connect_params: Option<Value>,
 }
 
-/// `requestContext`, in the key order of the captures.
-fn request_context(api: &Api, conn: &Connection, info: &EventInfo<'_>) -> Map<String, Value> {
-    let req = info.request;
-    let mut ctx = Map::new();
-    ctx.insert("routeKey".into(), info.route_key.into());
-    if info.kind == EventType::Message {
-        ctx.insert("messageId".into(), req.message_id.as_str().into());
+/// `requestContext` keys in the order of the captures; each is present only when it has a value.
+const CONTEXT_KEYS: &[&str] = &[
+    "routeKey",
+    "messageId",
+    "disconnectStatusCode",
+    "eventType",
+    "extendedRequestId",
+    "requestTime",
+    "messageDirection",
+    "disconnectReason",
+    "stage",
+    "connectedAt",
+    "requestTimeEpoch",
+    "identity",
+    "requestId",
+    "domainName",
+    "connectionId",
+    "apiId",
+    "authorizer",
+];
+
+impl RequestVars {
+    pub fn new(kind: EventType, route_key: &str, conn: &Connection, request: &Request) -> Self {
+        Self {
+            kind,
+            route_key: route_key.to_string(),
+            request: request.clone(),
+            connection_id: conn.connection_id.clone(),
+            connected_at: conn.connected_at,
+            domain_name: conn.domain_name.clone(),
+            source_ip: conn.source_ip.clone(),
+            user_agent: conn.user_agent.clone(),
+            authorizer: conn.authorizer.clone(),
+            disconnect: None,
+            connect_params: None,
+        }
     }
-    if let Some((code, _)) = info.disconnect {
-        ctx.insert("disconnectStatusCode".into(), code.into());
+
+    /// One `requestContext` value; authorizer values are stringified for templates, as API Gateway does.
+    fn value(&self, api: &Api, key: &str, for_template: bool) -> Option<Value> {
+        let req = &self.request;
+        Some(match key {
+            "routeKey" => self.route_key.as_str().into(),
+            "messageId" if self.kind == EventType::Message => req.message_id.as_str().into(),
+            "disconnectStatusCode" => self.disconnect.as_ref()?.0.into(),
+            "disconnectReason" => self.disconnect.as_ref()?.1.as_str().into(),
+            "eventType" => self.kind.as_str().into(),
+            "extendedRequestId" | "requestId" => req.request_id.as_str().into(),
+            "requestTime" => clf_time(req.time_ms).into(),
+            "requestTimeEpoch" => req.time_ms.into(),
+            "messageDirection" => "IN".into(),
+            "stage" => api.stage.as_str().into(),
+            "connectedAt" => self.connected_at.into(),
+            "identity" => {
+                let mut identity = Map::new();
+                if let Some(ua) = &self.user_agent {
+                    identity.insert("userAgent".into(), ua.as_str().into());
+                }
+                identity.insert("sourceIp".into(), self.source_ip.as_str().into());
+                Value::Object(identity)
+            }
+            "domainName" => self.domain_name.as_str().into(),
+            "connectionId" => self.connection_id.as_str().into(),
+            "apiId" => api.api_id.as_str().into(),
+            "authorizer" => {
+                let authorizer = self.authorizer.as_ref()?;
+                if for_template {
+                    let strings = authorizer
+                        .iter()
+                        .map(|(k, v)| (k.clone(), crate::stringify(v).into()));
+                    Value::Object(strings.collect())
+                } else {
+                    Value::Object(authorizer.clone())
+                }
+            }
+            _ => return None,
+        })
     }
-    ctx.insert("eventType".into(), info.kind.as_str().into());
-    ctx.insert("extendedRequestId".into(), req.request_id.as_str().into());
-    ctx.insert("requestTime".into(), clf_time(req.time_ms).into());
-    ctx.insert("messageDirection".into(), "IN".into());
-    if let Some((_, reason)) = info.disconnect {
-        ctx.insert("disconnectReason".into(), reason.into());
+
+    fn request_context(&self, api: &Api, for_template: bool) -> Map<String, Value> {
+        CONTEXT_KEYS
+            .iter()
+            .filter_map(|key| Some(((*key).to_string(), self.value(api, key, for_template)?)))
+            .collect()
     }
-    ctx.insert("stage".into(), api.stage.as_str().into());
-    ctx.insert("connectedAt".into(), conn.connected_at.into());
-    ctx.insert("requestTimeEpoch".into(), req.time_ms.into());
-    let mut identity = Map::new();
-    if let Some(ua) = &conn.user_agent {
-        identity.insert("userAgent".into(), ua.as_str().into());
+
+    /// The `$context` of this request, for rendering a template of `api`.
+    pub fn context<'a>(&'a self, api: &'a Api) -> TemplateContext<'a> {
+        TemplateContext { api, vars: self }
     }
-    identity.insert("sourceIp".into(), conn.source_ip.as_str().into());
-    ctx.insert("identity".into(), Value::Object(identity));
-    ctx.insert("requestId".into(), req.request_id.as_str().into());
-    ctx.insert("domainName".into(), conn.domain_name.as_str().into());
-    ctx.insert("connectionId".into(), conn.connection_id.as_str().into());
-    ctx.insert("apiId".into(), api.api_id.as_str().into());
-    if let Some(authorizer) = &conn.authorizer {
-        ctx.insert("authorizer".into(), Value::Object(authorizer.clone()));
+}
+
+/// `$context` and `$input.params()` for templates.
+pub struct TemplateContext<'a> {
+    api: &'a Api,
+    vars: &'a RequestVars,
+}
+
+impl Context for TemplateContext<'_> {
+    fn get(&self, key: &str) -> Option<Value> {
+        self.vars.value(self.api, key, true)
     }
-    ctx
+
+    fn all(&self) -> Value {
+        Value::Object(self.vars.request_context(self.api, true))
+    }
+
+    fn params(&self) -> Value {
+        self.vars
+            .connect_params
+            .clone()
+            .unwrap_or_else(|| json!({"path": {}, "querystring": {}, "header": {}}))
+    }
 }
 
 /// Single-value map (last value wins) and multi-value map, keeping first-seen casing and order.
@@ -97,29 +186,35 @@ pub fn forwarded_headers(conn: &Connection, request: &Request) -> Vec<(String, S
         })
         .cloned()
         .collect();
-    let trace = format!(
-        "Root=1-{:08x}-{}",
-        request.time_ms / 1000,
-        request
-            .request_id
-            .bytes()
-            .take(12)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    headers.push(("X-Amzn-Trace-Id".into(), trace));
+    let trace_id: String = request
+        .request_id
+        .bytes()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    headers.push((
+        "X-Amzn-Trace-Id".into(),
+        format!("Root=1-{:08x}-{trace_id}", request.time_ms / 1000),
+    ));
     headers.push(("X-Forwarded-For".into(), conn.source_ip.clone()));
     headers.push(("X-Forwarded-Port".into(), conn.forwarded_port.to_string()));
     headers.push(("X-Forwarded-Proto".into(), conn.forwarded_proto.clone()));
     headers
 }
 
+/// `$input.params()` on CONNECT: the query string and the forwarded handshake headers.
+pub fn connect_params(conn: &Connection, request: &Request) -> Value {
+    let query = header_maps(&conn.query).0;
+    let header = header_maps(&forwarded_headers(conn, request)).0;
+    json!({"path": {}, "querystring": query, "header": header})
+}
+
 /// The Lambda proxy event for one event on a connection.
-pub fn proxy_event(api: &Api, conn: &Connection, info: &EventInfo<'_>, body: &str) -> Value {
+pub fn proxy_event(api: &Api, conn: &Connection, vars: &RequestVars, body: &str) -> Value {
     let mut event = Map::new();
-    match info.kind {
+    match vars.kind {
         EventType::Connect => {
-            let (headers, multi) = header_maps(&forwarded_headers(conn, info.request));
+            let (headers, multi) = header_maps(&forwarded_headers(conn, &vars.request));
             event.insert("headers".into(), headers);
             event.insert("multiValueHeaders".into(), multi);
             if !conn.query.is_empty() {
@@ -147,9 +242,9 @@ pub fn proxy_event(api: &Api, conn: &Connection, info: &EventInfo<'_>, body: &st
     }
     event.insert(
         "requestContext".into(),
-        Value::Object(request_context(api, conn, info)),
+        Value::Object(vars.request_context(api, false)),
     );
-    if info.kind == EventType::Message {
+    if vars.kind == EventType::Message {
         event.insert("body".into(), body.into());
     }
     event.insert("isBase64Encoded".into(), false.into());
@@ -161,28 +256,4 @@ pub fn proxy_event(api: &Api, conn: &Connection, info: &EventInfo<'_>, body: &st
         );
     }
     Value::Object(event)
-}
-
-/// `$context` for mapping templates; authorizer values are stringified as API Gateway does.
-pub fn template_context(api: &Api, conn: &Connection, info: &EventInfo<'_>) -> Value {
-    let mut ctx = request_context(api, conn, info);
-    if let Some(Value::Object(authorizer)) = ctx.get_mut("authorizer") {
-        for value in authorizer.values_mut() {
-            *value = Value::String(crate::stringify(value));
-        }
-    }
-    Value::Object(ctx)
-}
-
-/// `$input.params()`: path, querystring and header maps (empty for messages, SPEC §10.1).
-pub fn template_params(conn: &Connection, info: &EventInfo<'_>) -> Value {
-    let (query, header) = if info.kind == EventType::Connect {
-        (
-            header_maps(&conn.query).0,
-            header_maps(&forwarded_headers(conn, info.request)).0,
-        )
-    } else {
-        (json!({}), json!({}))
-    };
-    json!({"path": {}, "querystring": query, "header": header})
 }

@@ -8,6 +8,8 @@ mod event;
 mod ids;
 mod session;
 
+use std::cell::OnceCell;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -24,7 +26,7 @@ pub use session::{
     Close, Handshake, Session, SessionOptions, SimulatedOutcome, StepOptions, Trace,
 };
 
-use event::EventInfo;
+use event::RequestVars;
 
 /// One client connection, as the gateway saw its handshake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,8 +142,8 @@ pub struct Pending {
     connection_id: String,
     request_id: String,
     message_id: String,
-    /// `$context`, `$input.params()` and the request body, for response templates (non-proxy only).
-    template_input: Option<Box<(Value, Value, Option<Value>)>>,
+    /// The request's variables and parsed body, for response templates (non-proxy only).
+    template_input: Option<Box<(RequestVars, Option<Value>)>>,
 }
 
 /// Everything the engine decided about one event; also the material of the trace.
@@ -229,13 +231,9 @@ impl Engine {
         let Some(route) = self.api.routes.get("$connect") else {
             return actions(vec![Action::Accept { subprotocol: None }]);
         };
-        let info = EventInfo {
-            kind: EventType::Connect,
-            route_key: "$connect",
-            request,
-            disconnect: None,
-        };
-        self.invoke(route, conn, &info, "", None)
+        let mut vars = RequestVars::new(EventType::Connect, "$connect", conn, request);
+        vars.connect_params = Some(event::connect_params(conn, request));
+        self.invoke(route, conn, vars, "", None)
     }
 
     /// A complete text message arrived.
@@ -269,13 +267,8 @@ impl Engine {
                 return decision;
             }
         }
-        let info = EventInfo {
-            kind: EventType::Message,
-            route_key: &route.key,
-            request,
-            disconnect: None,
-        };
-        let invoked = self.invoke(route, conn, &info, text, json);
+        let vars = RequestVars::new(EventType::Message, &route.key, conn, request);
+        let invoked = self.invoke(route, conn, vars, text, json);
         Decision {
             validation: decision.validation,
             ..invoked
@@ -293,13 +286,9 @@ impl Engine {
         let Some(route) = self.api.routes.get("$disconnect") else {
             return Decision::default();
         };
-        let info = EventInfo {
-            kind: EventType::Disconnect,
-            route_key: "$disconnect",
-            request,
-            disconnect: Some((code, reason)),
-        };
-        self.invoke(route, conn, &info, "", None)
+        let mut vars = RequestVars::new(EventType::Disconnect, "$disconnect", conn, request);
+        vars.disconnect = Some((code, reason.to_string()));
+        self.invoke(route, conn, vars, "", None)
     }
 
     /// Exact match first, then `$default`; `$connect`/`$disconnect` are never selected by a message
@@ -359,30 +348,27 @@ impl Engine {
         &self,
         route: &Route,
         conn: &Connection,
-        info: &EventInfo<'_>,
+        vars: RequestVars,
         body: &str,
         json: Option<Value>,
     ) -> Decision {
         let integration = &self.api.integrations[&route.integration];
         let mut pending = Pending {
-            event: info.kind,
+            event: vars.kind,
             route_key: route.key.clone(),
             integration_id: integration.id.clone(),
             two_way: route.two_way,
             connection_id: conn.connection_id.clone(),
-            request_id: info.request.request_id.clone(),
-            message_id: info.request.message_id.clone(),
+            request_id: vars.request.request_id.clone(),
+            message_id: vars.request.message_id.clone(),
             template_input: None,
         };
         let request = match integration.kind {
-            IntegrationType::AwsProxy => event::proxy_event(&self.api, conn, info, body),
+            IntegrationType::AwsProxy => event::proxy_event(&self.api, conn, &vars, body),
             IntegrationType::HttpProxy => Value::String(body.to_string()),
             _ => {
-                let context = event::template_context(&self.api, conn, info);
-                let params = event::template_params(conn, info);
-                let rendered =
-                    self.render_request(integration, conn, &context, &params, body, json.as_ref());
-                pending.template_input = Some(Box::new((context, params, json)));
+                let rendered = self.render_request(integration, conn, &vars, body, json.as_ref());
+                pending.template_input = Some(Box::new((vars, json)));
                 match rendered {
                     Ok(Some(text)) => Value::String(text),
                     Ok(None) => return self.fail(&pending, ErrorFrame::UnsupportedMediaType, 415),
@@ -420,8 +406,7 @@ impl Engine {
         &self,
         integration: &Integration,
         conn: &Connection,
-        context: &Value,
-        params: &Value,
+        vars: &RequestVars,
         body: &str,
         json: Option<&Value>,
     ) -> Result<Option<String>, crate::template::RenderError> {
@@ -444,13 +429,8 @@ impl Engine {
             };
             return Ok(pass.then(|| body.to_string()));
         };
-        let scope = Scope {
-            context,
-            body,
-            json,
-            params,
-            stage_variables: &self.stage_variables,
-        };
+        let context = vars.context(&self.api);
+        let scope = Scope::new(&context, body, &self.stage_variables).with_json(json);
         template.render(&scope).map(Some)
     }
 
@@ -508,16 +488,16 @@ impl Engine {
             } => (status, headers, body, None),
             Outcome::Timeout | Outcome::Failed(_) => unreachable!("handled above"),
         };
-        let template_input = pending
+        let (vars, request_json) = *pending
             .template_input
             .take()
-            .map(|b| *b)
-            .unwrap_or_default();
+            .expect("non-proxy integrations keep their template input");
+        let response = (status, headers.as_slice(), body.as_str());
         self.complete_non_proxy(
             &pending,
             integration,
-            template_input,
-            (status, &headers, &body),
+            (&vars, request_json),
+            response,
             error,
         )
     }
@@ -582,7 +562,7 @@ impl Engine {
         &self,
         pending: &Pending,
         integration: &Integration,
-        (context, params, request_json): (Value, Value, Option<Value>),
+        (vars, request_json): (&RequestVars, Option<Value>),
         (status, headers, body): (u16, &[(String, String)], &str),
         error: Option<String>,
     ) -> Decision {
@@ -625,14 +605,24 @@ impl Engine {
         if !pending.two_way {
             return decision;
         }
-        let response_json: Option<Value> = serde_json::from_str(body).ok();
+        // Parsed only when a template selection expression or a template reads it.
+        let response_json: OnceCell<Option<Value>> = OnceCell::new();
+        let parse = || {
+            response_json
+                .get_or_init(|| serde_json::from_str(body).ok())
+                .as_ref()
+        };
+        let needs_json = response
+            .template_selection
+            .as_ref()
+            .is_some_and(|e| !e.is_static());
         let inputs = Inputs {
             body: request_json.as_ref(),
             stage_variables: Some(&self.api.stage_variables),
             integration: Some(IntegrationInputs {
                 status,
                 headers,
-                body: response_json.as_ref(),
+                body: if needs_json { parse() } else { None },
             }),
             ..Inputs::default()
         };
@@ -644,13 +634,8 @@ impl Engine {
             // No template: the integration's body passes through unchanged (SPEC §5.3).
             None => body.to_string(),
             Some(template) => {
-                let scope = Scope {
-                    context: &context,
-                    body,
-                    json: response_json.as_ref(),
-                    params: &params,
-                    stage_variables: &self.stage_variables,
-                };
+                let context = vars.context(&self.api);
+                let scope = Scope::new(&context, body, &self.stage_variables);
                 match template.render(&scope) {
                     Ok(text) => text,
                     Err(_) => {

@@ -7,6 +7,8 @@
 mod parse;
 mod render;
 
+use std::cell::OnceCell;
+
 use serde_json::Value;
 
 pub use parse::ParseError;
@@ -23,18 +25,58 @@ pub struct Template {
 #[error("{0}")]
 pub struct RenderError(pub String);
 
+/// Where `$context` and `$input.params()` come from: asked one key at a time, so rendering
+/// `$context.connectionId` never builds the whole context.
+pub trait Context {
+    /// `$context.<key>`.
+    fn get(&self, key: &str) -> Option<Value>;
+    /// `$context` as a whole.
+    fn all(&self) -> Value;
+    /// `$input.params()`: `{"path": {}, "querystring": {...}, "header": {...}}`.
+    fn params(&self) -> Value;
+}
+
 /// What a template can see.
 pub struct Scope<'a> {
-    /// `$context`: an object of the request's context variables.
-    pub context: &'a Value,
+    pub context: &'a dyn Context,
     /// `$input.body`: the raw message or response body.
     pub body: &'a str,
-    /// The body parsed as JSON, for `$input.json` and `$input.path`; `None` when it is not JSON.
-    pub json: Option<&'a Value>,
-    /// `$input.params()`: `{"path": {}, "querystring": {...}, "header": {...}}`.
-    pub params: &'a Value,
     /// `$stageVariables`: an object.
     pub stage_variables: &'a Value,
+    json: Json<'a>,
+}
+
+/// The body as JSON for `$input.json` and `$input.path`: given by the caller, or parsed on first use.
+enum Json<'a> {
+    Given(Option<&'a Value>),
+    Lazy(OnceCell<Option<Value>>),
+}
+
+impl<'a> Scope<'a> {
+    /// A scope whose body is parsed as JSON only if the template reads it.
+    pub fn new(context: &'a dyn Context, body: &'a str, stage_variables: &'a Value) -> Self {
+        Self {
+            context,
+            body,
+            stage_variables,
+            json: Json::Lazy(OnceCell::new()),
+        }
+    }
+
+    /// Uses an already parsed body (`None`: the body is not JSON).
+    pub fn with_json(mut self, json: Option<&'a Value>) -> Self {
+        self.json = Json::Given(json);
+        self
+    }
+
+    fn json(&self) -> Option<&Value> {
+        match &self.json {
+            Json::Given(json) => *json,
+            Json::Lazy(cell) => cell
+                .get_or_init(|| serde_json::from_str(self.body).ok())
+                .as_ref(),
+        }
+    }
 }
 
 impl Template {
@@ -54,18 +96,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    struct Fixed(Value);
+
+    impl Context for Fixed {
+        fn get(&self, key: &str) -> Option<Value> {
+            self.0.get(key).cloned()
+        }
+        fn all(&self) -> Value {
+            self.0.clone()
+        }
+        fn params(&self) -> Value {
+            json!({"path": {}, "querystring": {"q": "1"}, "header": {"Host": "h"}})
+        }
+    }
+
     fn render_with(template: &str, body: &str) -> Result<String, RenderError> {
-        let context = json!({"connectionId": "abc=", "authorizer": {"n": "1"}});
-        let json: Option<Value> = serde_json::from_str(body).ok();
-        let params = json!({"path": {}, "querystring": {"q": "1"}, "header": {"Host": "h"}});
+        let context = Fixed(json!({"connectionId": "abc=", "authorizer": {"n": "1"}}));
         let stage = json!({"env": "dev"});
-        let scope = Scope {
-            context: &context,
-            body,
-            json: json.as_ref(),
-            params: &params,
-            stage_variables: &stage,
-        };
+        let scope = Scope::new(&context, body, &stage);
         Template::parse(template).expect("parses").render(&scope)
     }
 
@@ -120,6 +168,7 @@ mod tests {
         assert_eq!(render("#set($m = {})#set($m.k = 'v')$m"), "{k=v}");
         assert_eq!(render("## comment\na#* block *#b"), "ab");
         assert_eq!(render("$missing $!missing|"), "$missing |");
+        assert_eq!(render("$context"), "{connectionId=abc=, authorizer={n=1}}");
         assert_eq!(render("#set($s = \"n=$input.path('$.n')\")$s"), "n=5");
         assert_eq!(
             render("$input.path('$.s').replaceAll(\"'\", \"_\").toUpperCase()"),

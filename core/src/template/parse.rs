@@ -1,6 +1,7 @@
 //! Parsing the VTL subset into a tree, once, at load time. Errors carry the template's line and column.
 
 use serde_json::Value;
+use serde_json_path::JsonPath;
 
 /// A parse error inside one template.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,11 @@ pub struct Reference {
 pub enum Accessor {
     Property(String),
     Method(String, Vec<Expr>),
+    /// `$input.json('<literal>')` or `$input.path('<literal>')`, its JSONPath compiled at load time.
+    InputPath {
+        json: bool,
+        path: JsonPath,
+    },
     Index(Expr),
 }
 
@@ -404,7 +410,7 @@ impl<'a> Parser<'a> {
                 if self.peek() == Some('(') {
                     self.pos += 1;
                     let args = self.args(")")?;
-                    accessors.push(Accessor::Method(member, args));
+                    accessors.push(self.method(&name, accessors.is_empty(), member, args)?);
                 } else {
                     accessors.push(Accessor::Property(member));
                 }
@@ -427,6 +433,27 @@ impl<'a> Parser<'a> {
             accessors,
             source: self.src[start..self.pos].to_string(),
         }))
+    }
+
+    /// Compiles the JSONPath of `$input.json/path` when it is a literal, so rendering never re-parses it.
+    fn method(
+        &self,
+        root: &str,
+        first: bool,
+        member: String,
+        args: Vec<Expr>,
+    ) -> Result<Accessor, ParseError> {
+        if root == "input" && first && (member == "json" || member == "path") {
+            if let [Expr::Literal(Value::String(path))] = args.as_slice() {
+                let path = JsonPath::parse(path)
+                    .map_err(|e| self.error(&format!("invalid JSONPath `{path}`: {e}")))?;
+                return Ok(Accessor::InputPath {
+                    json: member == "json",
+                    path,
+                });
+            }
+        }
+        Ok(Accessor::Method(member, args))
     }
 
     fn args(&mut self, close: &str) -> Result<Vec<Expr>, ParseError> {

@@ -167,7 +167,14 @@ impl<'s> Renderer<'s> {
                 };
                 Cow::Owned(v)
             }
-            "context" => Cow::Borrowed(self.scope.context),
+            "context" => match accessors.as_slice().first() {
+                // `$context.key` asks for one key; only a bare `$context` builds the whole map.
+                Some(Accessor::Property(key)) => {
+                    accessors.next();
+                    Cow::Owned(self.scope.context.get(key).unwrap_or(Value::Null))
+                }
+                _ => Cow::Owned(self.scope.context.all()),
+            },
             "stageVariables" => Cow::Borrowed(self.scope.stage_variables),
             name => match self.vars.get(name) {
                 // Clone user variables up front: later accessors may need `&mut self` to evaluate arguments.
@@ -200,6 +207,7 @@ impl<'s> Renderer<'s> {
                     let args = self.args(args)?;
                     Cow::Owned(method(value.as_ref(), name, &args)?)
                 }
+                Accessor::InputPath { .. } => Cow::Owned(Value::Null),
             };
         }
         Ok(value)
@@ -213,21 +221,25 @@ impl<'s> Renderer<'s> {
         let scope = self.scope;
         Ok(match accessor {
             Accessor::Property(p) if p == "body" => Value::String(scope.body.to_string()),
-            Accessor::Property(p) if p == "params" => scope.params.clone(),
+            Accessor::Property(p) if p == "params" => scope.context.params(),
+            Accessor::InputPath { json, path } => input_path(scope.json(), path, *json),
             Accessor::Method(name, args) => {
                 let args = self.args(args)?;
                 match (name.as_str(), args.as_slice()) {
-                    ("params", []) => scope.params.clone(),
-                    ("params", [Value::String(name)]) => ["path", "querystring", "header"]
-                        .iter()
-                        .find_map(|section| scope.params.get(section).and_then(|m| m.get(name)))
-                        .cloned()
-                        .unwrap_or(Value::String(String::new())),
-                    ("json", [Value::String(path)]) => match json_query(scope.json, path)? {
-                        Value::Null => Value::String(String::new()),
-                        found => Value::String(found.to_string()),
-                    },
-                    ("path", [Value::String(path)]) => json_query(scope.json, path)?,
+                    ("params", []) => scope.context.params(),
+                    ("params", [Value::String(name)]) => {
+                        let params = scope.context.params();
+                        ["path", "querystring", "header"]
+                            .iter()
+                            .find_map(|section| params.get(section).and_then(|m| m.get(name)))
+                            .cloned()
+                            .unwrap_or(Value::String(String::new()))
+                    }
+                    ("json" | "path", [Value::String(path)]) => {
+                        let path = JsonPath::parse(path)
+                            .map_err(|e| RenderError(format!("invalid JSONPath `{path}`: {e}")))?;
+                        input_path(scope.json(), &path, name == "json")
+                    }
                     _ => return Err(RenderError(format!("unsupported call $input.{name}(...)"))),
                 }
             }
@@ -328,18 +340,19 @@ fn check_size(text: &str) -> Result<(), RenderError> {
     Ok(())
 }
 
-fn json_query(json: Option<&Value>, path: &str) -> Result<Value, RenderError> {
-    let Some(json) = json else {
-        return Ok(Value::Null);
-    };
-    let path = JsonPath::parse(path)
-        .map_err(|e| RenderError(format!("invalid JSONPath `{path}`: {e}")))?;
-    let found = path.query(json).all();
-    Ok(match found.as_slice() {
+/// `$input.path` gives the value found (null if none); `$input.json` gives its JSON text ("" if none).
+fn input_path(json: Option<&Value>, path: &JsonPath, as_json: bool) -> Value {
+    let found = json.map(|j| path.query(j).all()).unwrap_or_default();
+    let value = match found.as_slice() {
         [] => Value::Null,
         [one] => (*one).clone(),
         many => Value::Array(many.iter().map(|v| (*v).clone()).collect()),
-    })
+    };
+    match (as_json, value) {
+        (false, value) => value,
+        (true, Value::Null) => Value::String(String::new()),
+        (true, value) => Value::String(value.to_string()),
+    }
 }
 
 fn truthy(v: &Value) -> bool {
