@@ -85,10 +85,7 @@ fn benches(c: &mut Criterion) {
             let key = api.route_selection.evaluate(&inputs);
             let route = &api.routes[&key];
             let name = &route.request_models["$default"];
-            black_box(
-                api.models[name].check(body.as_ref()).is_ok()
-                    && std::ptr::eq(model, &api.models[name]),
-            )
+            black_box(api.models[name].check(body.as_ref()).is_ok())
         })
     });
 
