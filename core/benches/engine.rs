@@ -63,6 +63,11 @@ fn benches(c: &mut Criterion) {
     let api = Api::from_str(CHAT).unwrap();
     assert_eq!(MESSAGE.len(), 100);
 
+    // The floor every approach pays: parsing the message as JSON once.
+    c.bench_function("baseline: serde_json parse of the message", |b| {
+        b.iter(|| black_box(serde_json::from_str::<Value>(black_box(MESSAGE)).is_ok()))
+    });
+
     c.bench_function("route selection (parse JSON + evaluate + match)", |b| {
         b.iter(|| {
             let body: Option<Value> = serde_json::from_str(black_box(MESSAGE)).ok();
