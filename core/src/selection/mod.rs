@@ -275,7 +275,30 @@ fn json_path(rest: &str) -> Result<JsonPath, String> {
             "expected `.` or `[` after request.body, found `{rest}`"
         ));
     }
-    JsonPath::parse(&format!("${rest}")).map_err(|e| format!("invalid JSONPath `${rest}`: {e}"))
+    compile_json_path(&format!("${rest}"))
+}
+
+/// Compiles a JSONPath as API Gateway (Jayway) reads it: RFC 9535 syntax, plus dot-notation names with
+/// characters RFC 9535 only allows in brackets (`$.user-id` is `$['user-id']`).
+pub fn compile_json_path(path: &str) -> Result<JsonPath, String> {
+    let mut normalized = String::with_capacity(path.len() + 8);
+    let mut rest = path;
+    while let Some(dot) = rest.find('.') {
+        normalized.push_str(&rest[..dot]);
+        let after = &rest[dot + 1..];
+        let len = after.find(['.', '[']).unwrap_or(after.len());
+        let name = &after[..len];
+        let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if name.is_empty() || plain || name == "*" || name.contains(['\'', '"', ' ', '(', '?']) {
+            normalized.push('.');
+            rest = after;
+        } else {
+            normalized.push_str(&format!("['{name}']"));
+            rest = &after[len..];
+        }
+    }
+    normalized.push_str(rest);
+    JsonPath::parse(&normalized).map_err(|e| format!("invalid JSONPath `{path}`: {e}"))
 }
 
 /// An integration response key: `$default` or a `/regex/` that must match the whole value.
@@ -338,6 +361,8 @@ mod tests {
         assert_eq!(eval("\\$default", &body), "$default");
         assert_eq!(eval("$request.body.data.room", &body), "room1234");
         assert_eq!(eval("$request.body['data']['room']", &body), "room1234");
+        assert_eq!(eval("$request.body.data..room", &body), "room1234");
+        assert_eq!(eval("$request.body.user-id", &json!({"user-id": 7})), "7");
     }
 
     #[test]

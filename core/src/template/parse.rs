@@ -3,6 +3,8 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
+use crate::selection::compile_json_path;
+
 /// A parse error inside one template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
@@ -445,8 +447,7 @@ impl<'a> Parser<'a> {
     ) -> Result<Accessor, ParseError> {
         if root == "input" && first && (member == "json" || member == "path") {
             if let [Expr::Literal(Value::String(path))] = args.as_slice() {
-                let path = JsonPath::parse(path)
-                    .map_err(|e| self.error(&format!("invalid JSONPath `{path}`: {e}")))?;
+                let path = compile_json_path(path).map_err(|e| self.error(&e))?;
                 return Ok(Accessor::InputPath {
                     json: member == "json",
                     path,

@@ -8,6 +8,8 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
+use crate::selection::compile_json_path;
+
 use super::parse::{Accessor, BinOp, Expr, Node, Reference};
 use super::{RenderError, Scope};
 use crate::stringify;
@@ -236,8 +238,7 @@ impl<'s> Renderer<'s> {
                             .unwrap_or(Value::String(String::new()))
                     }
                     ("json" | "path", [Value::String(path)]) => {
-                        let path = JsonPath::parse(path)
-                            .map_err(|e| RenderError(format!("invalid JSONPath `{path}`: {e}")))?;
+                        let path = compile_json_path(path).map_err(RenderError)?;
                         input_path(scope.json(), &path, name == "json")
                     }
                     _ => return Err(RenderError(format!("unsupported call $input.{name}(...)"))),
