@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use super::source::{self, join};
+use super::uri::{classify_uri, stage_variable_refs};
 use super::*;
 
 pub fn problem(
@@ -843,70 +844,6 @@ fn derive_api_id(name: &str) -> String {
         .collect()
 }
 
-fn stage_variable_refs(url: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = url;
-    while let Some(start) = rest.find("${stageVariables.") {
-        let after = &rest[start + "${stageVariables.".len()..];
-        let Some(end) = after.find('}') else { break };
-        names.push(after[..end].to_string());
-        rest = &after[end..];
-    }
-    names
-}
-
-/// Sorts an integrationUri into the forms DESIGN.md lists, in the order they are tried.
-fn classify_uri(uri: &str, kind: IntegrationType) -> Result<IntegrationUri, String> {
-    let is_url = uri.starts_with("http://") || uri.starts_with("https://");
-    match kind {
-        IntegrationType::Http | IntegrationType::HttpProxy => {
-            if is_url {
-                Ok(IntegrationUri::Url(uri.to_string()))
-            } else {
-                Err(format!("`{uri}` is not an http(s) URL"))
-            }
-        }
-        _ if is_url => Ok(IntegrationUri::Url(uri.to_string())),
-        _ => {
-            if let Some(name) = lambda_function_name(uri) {
-                return Ok(IntegrationUri::LambdaFunction(name));
-            }
-            if uri.starts_with("arn:") {
-                return Err(format!(
-                    "`{uri}` is not a Lambda function ARN; AWS service integrations are not emulated"
-                ));
-            }
-            let handler_like = !uri.is_empty()
-                && uri
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"_-.$/".contains(&b));
-            if handler_like {
-                Ok(IntegrationUri::Handler(uri.to_string()))
-            } else {
-                Err(format!(
-                    "`{uri}` is neither a handler name, a module.function, an http(s) Invoke URL nor a Lambda ARN"
-                ))
-            }
-        }
-    }
-}
-
-/// `arn:aws:lambda:REGION:ACCT:function:NAME[:QUALIFIER]`, or API Gateway's
-/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/<that ARN>/invocations`.
-fn lambda_function_name(uri: &str) -> Option<String> {
-    let function_arn = match uri.split_once(":lambda:path/2015-03-31/functions/") {
-        Some((prefix, rest)) if prefix.starts_with("arn:") => rest.strip_suffix("/invocations")?,
-        _ => uri,
-    };
-    let parts: Vec<&str> = function_arn.split(':').collect();
-    match parts.as_slice() {
-        ["arn", _, "lambda", _, _, "function", name, ..] if !name.is_empty() => {
-            Some((*name).to_string())
-        }
-        _ => None,
-    }
-}
-
 /// The known name closest to an unknown one, if any is close (edit distance ≤ 3, or equal ignoring case).
 fn nearest(word: &str, known: &[&str]) -> Option<String> {
     known
@@ -935,22 +872,6 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod unit {
     use super::*;
-
-    #[test]
-    fn lambda_arns_give_function_names() {
-        assert_eq!(
-            lambda_function_name("arn:aws:lambda:us-east-1:123456789012:function:chat").as_deref(),
-            Some("chat")
-        );
-        assert_eq!(
-            lambda_function_name(
-                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:chat:live/invocations"
-            )
-            .as_deref(),
-            Some("chat")
-        );
-        assert_eq!(lambda_function_name("arn:aws:sqs:us-east-1:1:q"), None);
-    }
 
     #[test]
     fn api_ids_are_stable_and_well_formed() {

@@ -4,6 +4,7 @@
 mod error;
 mod load;
 mod source;
+mod uri;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -170,7 +171,7 @@ impl Api {
     }
 
     /// Loads a definition from YAML or JSON text.
-    // The name DESIGN.md gives every binding; `FromStr` could not carry the file name of `from_path` errors.
+    // The name every binding uses for the same call; `FromStr` could not share `from_path`'s error type.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str) -> Result<Self, ConfigError> {
         load::load(text, None)

@@ -6,9 +6,8 @@
 
 mod event;
 mod ids;
+mod respond;
 mod session;
-
-use std::cell::OnceCell;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,7 +16,7 @@ use crate::config::{
     Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, Passthrough, Route,
 };
 use crate::frame::{Assembler, CloseCause, Limits};
-use crate::selection::{Inputs, IntegrationInputs, SelectionExpression};
+use crate::selection::{Inputs, SelectionExpression};
 use crate::template::{Scope, Template};
 
 pub use event::{forwarded_headers, EventType};
@@ -434,7 +433,7 @@ impl Engine {
         template.render(&scope).map(Some)
     }
 
-    fn fail(&self, pending: &Pending, frame: ErrorFrame, status: u16) -> Decision {
+    pub(crate) fn fail(&self, pending: &Pending, frame: ErrorFrame, status: u16) -> Decision {
         let action = match pending.event {
             EventType::Connect => Action::Reject { status },
             EventType::Message => Action::Send {
@@ -453,240 +452,12 @@ impl Engine {
             ..Decision::default()
         }
     }
-
-    /// An integration call finished: decide what the client sees.
-    pub fn complete(&self, mut pending: Pending, outcome: Outcome) -> Decision {
-        let integration = &self.api.integrations[&pending.integration_id];
-        if pending.event == EventType::Disconnect {
-            return Decision::default();
-        }
-        match (&outcome, integration.kind) {
-            (Outcome::Timeout, _) => {
-                return self.fail(&pending, ErrorFrame::EndpointRequestTimedOut, 504)
-            }
-            (Outcome::Failed(_), _) => {
-                return self.fail(&pending, ErrorFrame::InternalServerError, 502)
-            }
-            (Outcome::FunctionError { .. }, IntegrationType::AwsProxy) => {
-                return self.fail(&pending, ErrorFrame::InternalServerError, 502)
-            }
-            _ => {}
-        }
-        if integration.kind.is_proxy() {
-            return self.complete_proxy(&pending, outcome);
-        }
-        let (status, headers, body, error) = match outcome {
-            Outcome::Result(v) => (200, lambda_headers(), lambda_text(&v), None),
-            Outcome::FunctionError { message } => {
-                let body = serde_json::json!({"errorMessage": message}).to_string();
-                (200, lambda_headers(), body, Some(message))
-            }
-            Outcome::Http {
-                status,
-                headers,
-                body,
-            } => (status, headers, body, None),
-            Outcome::Timeout | Outcome::Failed(_) => unreachable!("handled above"),
-        };
-        let (vars, request_json) = *pending
-            .template_input
-            .take()
-            .expect("non-proxy integrations keep their template input");
-        let response = (status, headers.as_slice(), body.as_str());
-        self.complete_non_proxy(
-            &pending,
-            integration,
-            (&vars, request_json),
-            response,
-            error,
-        )
-    }
-
-    fn complete_proxy(&self, pending: &Pending, outcome: Outcome) -> Decision {
-        let mut decision = Decision {
-            route_key: Some(pending.route_key.clone()),
-            ..Decision::default()
-        };
-        let (status, headers, body) = match outcome {
-            Outcome::Result(Value::Object(result)) => {
-                let status = result
-                    .get("statusCode")
-                    .and_then(Value::as_u64)
-                    .map(|s| s as u16);
-                let body = result
-                    .get("body")
-                    .filter(|b| !b.is_null())
-                    .map(|b| match b {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    });
-                let headers = result.get("headers").cloned().unwrap_or(Value::Null);
-                (status, headers, body)
-            }
-            Outcome::Result(_) => (None, Value::Null, None),
-            Outcome::Http {
-                status,
-                headers,
-                body,
-            } => {
-                let headers = Value::Object(
-                    headers
-                        .into_iter()
-                        .map(|(k, v)| (k, Value::String(v)))
-                        .collect(),
-                );
-                (Some(status), headers, (!body.is_empty()).then_some(body))
-            }
-            _ => unreachable!("errors are handled by complete"),
-        };
-        if pending.event == EventType::Connect {
-            // A Lambda result without a statusCode is malformed: 502 (SPEC §12 [I]).
-            let Some(status) = status else {
-                return self.fail(pending, ErrorFrame::InternalServerError, 502);
-            };
-            decision.integration_response = Some(ResponseChoice { key: None, status });
-            decision.actions.push(connect_action(status, &headers));
-            return decision;
-        }
-        // statusCode never matters on message routes (SPEC §4); only two-way routes send the body.
-        if let Some(status) = status {
-            decision.integration_response = Some(ResponseChoice { key: None, status });
-        }
-        if let (true, Some(body)) = (pending.two_way, body) {
-            decision.actions.push(Action::Send { text: body });
-        }
-        decision
-    }
-
-    fn complete_non_proxy(
-        &self,
-        pending: &Pending,
-        integration: &Integration,
-        (vars, request_json): (&RequestVars, Option<Value>),
-        (status, headers, body): (u16, &[(String, String)], &str),
-        error: Option<String>,
-    ) -> Decision {
-        let mut decision = Decision {
-            route_key: Some(pending.route_key.clone()),
-            ..Decision::default()
-        };
-        // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (SPEC §5.3).
-        let selector = match integration.kind {
-            IntegrationType::Aws => error.clone().unwrap_or_default(),
-            _ => status.to_string(),
-        };
-        let chosen = integration
-            .responses
-            .iter()
-            .find(|r| r.pattern.matches(&selector))
-            .or_else(|| integration.responses.iter().find(|r| r.key == "$default"));
-        decision.integration_response = Some(ResponseChoice {
-            key: chosen.map(|r| r.key.clone()),
-            status,
-        });
-        if pending.event == EventType::Connect {
-            let ok = error.is_none() && (200..300).contains(&status);
-            let status = if error.is_some() { 502 } else { status };
-            decision.actions.push(if ok {
-                Action::Accept { subprotocol: None }
-            } else {
-                Action::Reject { status }
-            });
-            return decision;
-        }
-        let Some(response) = chosen else {
-            // An unhandled function error reaches the client on any route; a two-way route with no
-            // integration response to answer with gets the same frame (SPEC §5.3 [?]).
-            if error.is_some() || pending.two_way {
-                return self.with_fail(decision, pending, ErrorFrame::InternalServerError);
-            }
-            return decision;
-        };
-        if !pending.two_way {
-            return decision;
-        }
-        // Parsed only when a template selection expression or a template reads it.
-        let response_json: OnceCell<Option<Value>> = OnceCell::new();
-        let parse = || {
-            response_json
-                .get_or_init(|| serde_json::from_str(body).ok())
-                .as_ref()
-        };
-        let needs_json = response
-            .template_selection
-            .as_ref()
-            .is_some_and(|e| !e.is_static());
-        let inputs = Inputs {
-            body: request_json.as_ref(),
-            stage_variables: Some(&self.api.stage_variables),
-            integration: Some(IntegrationInputs {
-                status,
-                headers,
-                body: if needs_json { parse() } else { None },
-            }),
-            ..Inputs::default()
-        };
-        let text = match select_template(
-            response.template_selection.as_ref(),
-            &response.response_templates,
-            &inputs,
-        ) {
-            // No template: the integration's body passes through unchanged (SPEC §5.3).
-            None => body.to_string(),
-            Some(template) => {
-                let context = vars.context(&self.api);
-                let scope = Scope::new(&context, body, &self.stage_variables);
-                match template.render(&scope) {
-                    Ok(text) => text,
-                    Err(_) => {
-                        return self.with_fail(decision, pending, ErrorFrame::InternalServerError)
-                    }
-                }
-            }
-        };
-        if !text.is_empty() {
-            decision.actions.push(Action::Send { text });
-        }
-        decision
-    }
-
-    fn with_fail(&self, mut decision: Decision, pending: &Pending, frame: ErrorFrame) -> Decision {
-        decision.actions = self.fail(pending, frame, 500).actions;
-        decision
-    }
 }
 
 fn actions(actions: Vec<Action>) -> Decision {
     Decision {
         actions,
         ..Decision::default()
-    }
-}
-
-/// 2xx accepts (echoing `Sec-WebSocket-Protocol` from the response headers); anything else rejects with it.
-fn connect_action(status: u16, headers: &Value) -> Action {
-    if !(200..300).contains(&status) {
-        return Action::Reject { status };
-    }
-    let subprotocol = headers.as_object().and_then(|h| {
-        h.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("sec-websocket-protocol"))
-            .and_then(|(_, v)| v.as_str().map(str::to_string))
-    });
-    Action::Accept { subprotocol }
-}
-
-/// The Invoke API's response headers, as `$integration.response.header.*` sees them (SPEC §5.3).
-fn lambda_headers() -> Vec<(String, String)> {
-    vec![("Content-Type".into(), "application/json".into())]
-}
-
-/// A Lambda result as the body a response template reads: strings as they are, the rest as JSON.
-fn lambda_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
     }
 }
 
@@ -707,7 +478,7 @@ fn mock_outcome(request: &Value, message: &str) -> Outcome {
 
 /// The template a selection expression picks, falling back to `$default`; with no expression, the only
 /// template, else `application/json`, else `$default` (SPEC §5.2 [I]).
-fn select_template<'t>(
+pub(crate) fn select_template<'t>(
     expr: Option<&SelectionExpression>,
     templates: &'t std::collections::BTreeMap<String, Template>,
     inputs: &Inputs<'_>,

@@ -177,6 +177,36 @@ mod tests {
     }
 
     #[test]
+    fn idioms_from_aws_documentation() {
+        // The documented way to JSON-quote a value: escapeJavaScript, then undo its `\'`.
+        assert_eq!(
+            render(r#""$util.escapeJavaScript($input.path('$.s')).replaceAll("\\'","'")""#),
+            r#""it's""#
+        );
+        assert_eq!(
+            render("#set($b = $util.parseJson($input.body))$b.a.b[2]"),
+            "3"
+        );
+        assert_eq!(
+            render("#foreach($k in $input.path('$').keySet())$k;#end"),
+            "a;s;n;"
+        );
+        assert_eq!(render("$input.path('$').a.b.size()"), "3");
+        assert_eq!(
+            render("#if($input.path('$.missing'))yes#{else}no#end"),
+            "no"
+        );
+        assert_eq!(
+            render("#if(\"$!input.path('$.missing')\" == \"\")empty#end"),
+            "empty"
+        );
+        assert_eq!(
+            render("$context.authorizer.n $context.authorizer.none"),
+            "1 $context.authorizer.none"
+        );
+    }
+
+    #[test]
     fn directive_only_lines_leave_no_blank_lines() {
         let template = "{\n  #set($x = 1)\n  #if($x == 1)\n  \"x\": $x\n  #end\n}";
         assert_eq!(render(template), "{\n  \"x\": 1\n}");
