@@ -4,6 +4,8 @@
 //! are the parts it is built from. No module here reads a socket or a clock.
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use wsgate_core::engine::{Session, SessionOptions, StepOptions};
 //! use wsgate_core::{Api, Engine};
 //!
@@ -17,8 +19,8 @@
 //! routes:
 //!   say: { target: integrations/echo, routeResponseSelectionExpression: $default }
 //! "#).unwrap();
-//! let engine = Engine::new(api);
-//! let mut client = Session::new(&engine, SessionOptions::default());
+//! let engine = Arc::new(Engine::new(api));
+//! let mut client = Session::new(engine.clone(), SessionOptions::default());
 //! let trace = client.message(r#"{"action":"say","text":"hi"}"#, &StepOptions::default()).unwrap();
 //! assert_eq!(trace.route_key.as_deref(), Some("say"));
 //! assert_eq!(trace.send, ["you said hi"]);

@@ -1,5 +1,7 @@
 //! Malformed definitions, messages and templates: each gets a clear error or API Gateway's answer, never a panic.
 
+use std::sync::Arc;
+
 use wsgate_core::engine::{Session, SessionOptions, StepOptions};
 use wsgate_core::frame::{Assembled, CloseCause, Opcode};
 use wsgate_core::{Api, Engine};
@@ -7,8 +9,8 @@ use wsgate_core::{Api, Engine};
 const CHAT: &str = include_str!("../../examples/chat/api.yaml");
 
 fn send(api: &str, message: &str) -> Vec<String> {
-    let engine = Engine::new(Api::from_str(api).unwrap());
-    let mut session = Session::new(&engine, SessionOptions::default());
+    let engine = Arc::new(Engine::new(Api::from_str(api).unwrap()));
+    let mut session = Session::new(engine.clone(), SessionOptions::default());
     let fragments = StepOptions {
         fragments: Some(8),
         ..StepOptions::default()
@@ -78,8 +80,8 @@ integrations:
 routes:
   $default: { target: integrations/m, routeResponseSelectionExpression: $default }
 "#;
-    let engine = Engine::new(Api::from_str(api).unwrap());
-    let mut session = Session::new(&engine, SessionOptions::default());
+    let engine = Arc::new(Engine::new(Api::from_str(api).unwrap()));
+    let mut session = Session::new(engine.clone(), SessionOptions::default());
     for _ in 0..2 {
         let trace = session.message("{}", &StepOptions::default()).unwrap();
         assert_eq!(trace.send.len(), 1);
@@ -92,7 +94,7 @@ routes:
 
 #[test]
 fn invalid_utf8_in_a_frame_closes_with_1007() {
-    let engine = Engine::new(Api::from_str(CHAT).unwrap());
+    let engine = Arc::new(Engine::new(Api::from_str(CHAT).unwrap()));
     let mut assembler = engine.assembler();
     let outcome = assembler.push(Opcode::Text, true, b"{\"action\":\"\xc3\x28\"}");
     assert_eq!(outcome, Assembled::Close(CloseCause::InvalidUtf8));
@@ -101,8 +103,8 @@ fn invalid_utf8_in_a_frame_closes_with_1007() {
 
 #[test]
 fn a_closed_session_refuses_more_messages() {
-    let engine = Engine::new(Api::from_str(CHAT).unwrap());
-    let mut session = Session::new(&engine, SessionOptions::default());
+    let engine = Arc::new(Engine::new(Api::from_str(CHAT).unwrap()));
+    let mut session = Session::new(engine.clone(), SessionOptions::default());
     let binary = StepOptions {
         binary: true,
         ..StepOptions::default()

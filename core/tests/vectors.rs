@@ -1,6 +1,7 @@
 //! Runs the shared conformance vectors in `tests/vectors/` through the engine.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 use wsgate_core::engine::{Session, SessionOptions, StepOptions};
@@ -51,7 +52,7 @@ fn lookup<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
     dotted.split('.').try_fold(value, |v, key| v.get(key))
 }
 
-fn run_step(session: &mut Session<'_>, step: &Value) -> Result<Value, String> {
+fn run_step(session: &mut Session, step: &Value) -> Result<Value, String> {
     let mut options = serde_json::Map::new();
     for key in [
         "fragments",
@@ -113,7 +114,7 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
         return Ok(());
     }
     let api = Api::from_value(api_json).map_err(|e| format!("definition: {e}"))?;
-    let engine = Engine::new(api);
+    let engine = Arc::new(Engine::new(api));
     let session_json = case
         .get("session")
         .or(doc.get("session"))
@@ -121,7 +122,7 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
         .unwrap_or_else(|| Value::Object(Default::default()));
     let options: SessionOptions =
         serde_json::from_value(session_json).map_err(|e| format!("session: {e}"))?;
-    let mut session = Session::new(&engine, options);
+    let mut session = Session::new(engine.clone(), options);
     for (i, step) in case["steps"].as_array().unwrap().iter().enumerate() {
         let actual = run_step(&mut session, step).map_err(|e| format!("step {i}: {e}"))?;
         if let Some(m) = mismatch(&step["expect"], &actual, "trace") {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use serde_json::Value;
@@ -80,8 +81,8 @@ fn main() -> ExitCode {
                 Ok(api) => api,
                 Err(code) => return code,
             };
-            let engine = Engine::new(api);
-            let mut session = Session::new(&engine, SessionOptions::default());
+            let engine = Arc::new(Engine::new(api));
+            let mut session = Session::new(engine.clone(), SessionOptions::default());
             let options = StepOptions {
                 fragments,
                 binary,

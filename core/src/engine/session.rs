@@ -1,6 +1,8 @@
 //! A simulated connection (connect, messages, disconnect) driven without sockets, and the trace of each step:
 //! what `wsgate route`, `simulate` in the bindings, the playground and the conformance vectors all print.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -139,8 +141,8 @@ enum State {
 }
 
 /// One simulated connection.
-pub struct Session<'e> {
-    engine: &'e Engine,
+pub struct Session {
+    engine: Arc<Engine>,
     connection: Connection,
     ids: Ids,
     now: u64,
@@ -150,8 +152,9 @@ pub struct Session<'e> {
 
 const DEFAULT_CONNECTED_AT: u64 = 1_700_000_000_000;
 
-impl<'e> Session<'e> {
-    pub fn new(engine: &'e Engine, options: SessionOptions) -> Self {
+impl Session {
+    /// A new, not yet connected client of `engine` (shared, so bindings can keep sessions alive on their own).
+    pub fn new(engine: Arc<Engine>, options: SessionOptions) -> Self {
         let mut ids = Ids::seeded(options.seed.unwrap_or(1));
         let connection_id = options.connection_id.unwrap_or_else(|| ids.next_id());
         let domain_name = options
