@@ -386,3 +386,64 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Api;
+
+    fn session(api: &str) -> Session {
+        let engine = Arc::new(Engine::new(Api::from_str(api).unwrap()));
+        Session::new(engine, SessionOptions::default())
+    }
+
+    const API: &str = "name: s\nrouteSelectionExpression: $request.body.a\n\
+                       integrations: {f: {integrationType: AWS_PROXY}}\n\
+                       routes: {$connect: {target: integrations/f}, $disconnect: {target: integrations/f}, \
+                       $default: {target: integrations/f}}\n";
+
+    #[test]
+    fn a_rejected_handshake_never_runs_disconnect() {
+        let mut s = session(API);
+        let reject = StepOptions {
+            outcome: SimulatedOutcome {
+                result: Some(serde_json::json!({"statusCode": 403})),
+                ..SimulatedOutcome::default()
+            },
+            ..StepOptions::default()
+        };
+        assert_eq!(s.connect(&reject).unwrap().handshake.unwrap().status, 403);
+        assert!(s.disconnect(None, &StepOptions::default()).is_err());
+        assert!(s.message("{}", &StepOptions::default()).is_err());
+    }
+
+    #[test]
+    fn fragments_split_a_message_into_continuations() {
+        let options = StepOptions {
+            fragments: Some(3),
+            ..StepOptions::default()
+        };
+        let frames = frames(b"abcdefg", &options);
+        let opcodes: Vec<_> = frames.iter().map(|(op, fin, _)| (*op, *fin)).collect();
+        assert_eq!(
+            opcodes,
+            [
+                (Opcode::Text, false),
+                (Opcode::Continuation, false),
+                (Opcode::Continuation, true)
+            ]
+        );
+        let joined: Vec<u8> = frames.iter().flat_map(|(_, _, p)| p.to_vec()).collect();
+        assert_eq!(joined, b"abcdefg");
+    }
+
+    #[test]
+    fn requests_get_fresh_ids_and_later_times() {
+        let mut s = session(API);
+        let a = s.request(&StepOptions::default());
+        let b = s.request(&StepOptions::default());
+        assert_ne!(a.request_id, b.request_id);
+        assert_ne!(a.message_id, b.message_id);
+        assert!(b.time_ms > a.time_ms);
+    }
+}
