@@ -522,23 +522,22 @@ impl<'a> Parser<'a> {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         self.skip_ws();
-        if self.rest().starts_with('!') && !self.rest().starts_with("!=") {
+        let rest = self.rest();
+        let op: fn(Box<Expr>) -> Expr = if rest.starts_with('!') && !rest.starts_with("!=") {
             self.pos += 1;
-            self.enter()?;
-            let e = self.unary().map(|e| Expr::Not(Box::new(e)));
-            self.depth -= 1;
-            return e;
-        }
-        if self.eat("not ") {
-            return self.unary().map(|e| Expr::Not(Box::new(e)));
-        }
-        if self.rest().starts_with('-')
-            && !self.rest()[1..].starts_with(|c: char| c.is_ascii_digit())
-        {
+            Expr::Not
+        } else if self.eat("not ") {
+            Expr::Not
+        } else if rest.starts_with('-') && !rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             self.pos += 1;
-            return self.unary().map(|e| Expr::Neg(Box::new(e)));
-        }
-        self.primary()
+            Expr::Neg
+        } else {
+            return self.primary();
+        };
+        self.enter()?;
+        let operand = self.unary();
+        self.depth -= 1;
+        Ok(op(Box::new(operand?)))
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {

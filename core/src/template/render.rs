@@ -289,7 +289,7 @@ impl<'s> Renderer<'s> {
                 match (from.as_i64(), to.as_i64()) {
                     (Some(a), Some(b)) => {
                         let step: i64 = if a <= b { 1 } else { -1 };
-                        let len = (a.abs_diff(b) as usize + 1).min(MAX_FOREACH);
+                        let len = a.abs_diff(b).min(MAX_FOREACH as u64 - 1) as usize + 1;
                         Value::Array((0..len as i64).map(|i| Value::from(a + i * step)).collect())
                     }
                     _ => Value::Null,
