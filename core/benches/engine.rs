@@ -99,6 +99,14 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(chat.message(&conn, &req, black_box(MESSAGE))))
     });
 
+    // `$default` of the chat example: a MOCK integration, request and response templates, no model.
+    let other = r#"{"action":"dance","message":"Hello everyone, the meeting moves to room 4 at three o'clock!!!!!!!!!"}"#;
+    assert_eq!(other.len(), 100);
+    assert_eq!(chat.message(&conn, &req, other).actions.len(), 1);
+    c.bench_function("engine: selection + MOCK templates", |b| {
+        b.iter(|| black_box(chat.message(&conn, &req, black_box(other))))
+    });
+
     let templated = Engine::new(templated_api());
     let decision = templated.message(&conn, &req, MESSAGE);
     assert_eq!(decision.validation.as_ref().map(|v| v.valid), Some(true));
