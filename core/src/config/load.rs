@@ -138,7 +138,7 @@ struct Loader {
     problems: Vec<Problem>,
 }
 
-/// Fields read from one object, so that everything not read can be reported as unknown.
+/// An object of the definition being read, with its path for problems.
 struct Fields<'v> {
     map: &'v Map<String, Value>,
     path: String,
@@ -159,6 +159,15 @@ impl Loader {
         let line = self.line_of(path);
         self.problems
             .push(problem(self.file.clone(), path.to_string(), line, kind));
+    }
+
+    /// Whether a problem was already reported at `path` or inside it.
+    fn reported_under(&self, path: &str) -> bool {
+        self.problems.iter().any(|p| {
+            p.path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     }
 
     /// The line of a path, or of its nearest ancestor that has one.
@@ -214,7 +223,7 @@ impl Loader {
         })
     }
 
-    /// A mapping of user-named entries (routes, models, templates); `None` or empty when absent.
+    /// The entries of a mapping keyed by user-chosen names (routes, models, templates), with their paths.
     fn entries<'v>(&mut self, fields: &Fields<'v>, key: &str) -> Vec<(String, &'v Value, String)> {
         match fields.get(key) {
             None => Vec::new(),
@@ -330,12 +339,9 @@ impl Loader {
     fn api(&mut self, value: &Value) -> Option<Api> {
         let top = self.object(value, "", API_FIELDS)?;
         let name = self.required_string(&top, "name");
-        let route_selection = if top.get("routeSelectionExpression").is_none() {
-            self.required_string(&top, "routeSelectionExpression");
-            None
-        } else {
-            self.expression(&top, "routeSelectionExpression")
-        };
+        let route_selection = self
+            .required_string(&top, "routeSelectionExpression")
+            .and_then(|_| self.expression(&top, "routeSelectionExpression"));
         let api_key_selection = match top.get("apiKeySelectionExpression") {
             None => SelectionExpression::parse("$request.header.x-api-key").ok(),
             Some(_) => {
@@ -742,11 +748,7 @@ impl Loader {
                 return Some(id.to_string());
             }
             // An integration with problems of its own is reported there, not again here.
-            let reported = self
-                .problems
-                .iter()
-                .any(|p| p.path.starts_with(&format!("integrations.{id}")));
-            if !reported {
+            if id.is_empty() || !self.reported_under(&format!("integrations.{id}")) {
                 let known = integrations.keys().cloned().collect::<Vec<_>>().join(", ");
                 self.report(
                     &fields.at("target"),
@@ -762,6 +764,7 @@ impl Loader {
                 Value::String(name) if models.contains_key(name) => {
                     request_models.insert(selector, name.clone());
                 }
+                Value::String(name) if self.reported_under(&format!("models.{name}")) => {}
                 Value::String(name) => self.report(
                     &mpath,
                     ProblemKind::UnknownModel {

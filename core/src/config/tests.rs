@@ -189,3 +189,36 @@ routes: { $default: { target: integrations/arn } }
         Some(IntegrationUri::Handler("app.handler".into()))
     );
 }
+
+#[test]
+fn a_target_must_name_an_integration_exactly() {
+    for target in [
+        "chat",
+        "integrations/",
+        "integrations/cha",
+        "integration/chat",
+    ] {
+        let text = CHAT.replace(
+            "$connect: { target: integrations/chat }",
+            &format!("$connect: {{ target: '{target}' }}"),
+        );
+        let got = codes(&text);
+        assert_eq!(
+            got,
+            vec![("routes.$connect.target".to_string(), "dangling_target")],
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_model_is_reported_once_not_again_where_it_is_used() {
+    let text = CHAT.replace(
+        "schema: { type: object, required: [message] }",
+        "schema: { type: 7 }",
+    );
+    assert_eq!(
+        codes(&text),
+        vec![("models.Message.schema".to_string(), "invalid_schema")]
+    );
+}
