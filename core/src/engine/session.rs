@@ -446,4 +446,14 @@ mod tests {
         assert_ne!(a.message_id, b.message_id);
         assert!(b.time_ms > a.time_ms);
     }
+
+    #[test]
+    fn unknown_step_options_are_refused() {
+        let bad = serde_json::from_value::<StepOptions>(serde_json::json!({"bogus": 1}));
+        assert!(bad.is_err());
+        let good = serde_json::from_value::<StepOptions>(
+            serde_json::json!({"fragments": 2, "functionError": "x"}),
+        );
+        assert_eq!(good.unwrap().outcome.function_error.as_deref(), Some("x"));
+    }
 }
