@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use wsgate_core::engine::{Session, SessionOptions, StepOptions};
+use wsgate_core::frame::CloseCause;
 use wsgate_core::{Api, Engine};
 
 /// Cases known to fail, with the reason: (file stem, case description, reason). Empty: all pass.
@@ -71,6 +72,9 @@ fn run_step(session: &mut Session, step: &Value) -> Result<Value, String> {
         serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
     let trace = if step.get("connect").is_some() {
         session.connect(&options)?
+    } else if let Some(cause) = step.get("close") {
+        let cause: CloseCause = serde_json::from_value(cause.clone()).map_err(|e| e.to_string())?;
+        session.close(cause)?
     } else if let Some(text) = step.get("message").and_then(Value::as_str) {
         let mut text = text.to_string();
         if let Some(n) = step.get("padTo").and_then(Value::as_u64) {

@@ -11,7 +11,7 @@ use super::{
     ResponseChoice, Validation,
 };
 use crate::config::IntegrationType;
-use crate::frame::{Assembled, Assembler, Opcode};
+use crate::frame::{Assembled, Assembler, CloseCause, Opcode};
 
 /// The trace of one step. Its top-level keys are a contract shared by every language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -302,24 +302,31 @@ impl Session {
                 let decision = self.engine.message(&self.connection, &request, &message);
                 Ok(self.finish(decision, &options.outcome, EventType::Message))
             }
-            Assembled::Close(cause) => {
-                let close = Close {
-                    code: cause.code(),
-                    reason: cause.reason().to_string(),
-                };
-                self.state = State::Closing(close.code, close.reason.clone());
-                Ok(Trace {
-                    route_key: None,
-                    validation: None,
-                    integration: None,
-                    integration_response: None,
-                    send: Vec::new(),
-                    close: Some(close),
-                    handshake: None,
-                })
-            }
+            Assembled::Close(cause) => self.close(cause),
             Assembled::Partial => Err("the last frame did not finish the message".into()),
         }
+    }
+
+    /// The gateway closes the connection (a limit, the idle timer, `DELETE @connections`, ...);
+    /// `$disconnect` runs at the next [`Session::disconnect`] with the same code and reason.
+    pub fn close(&mut self, cause: CloseCause) -> Result<Trace, String> {
+        if self.state != State::Open {
+            return Err("the connection is not open".into());
+        }
+        let close = Close {
+            code: cause.code(),
+            reason: cause.reason().to_string(),
+        };
+        self.state = State::Closing(close.code, close.reason.clone());
+        Ok(Trace {
+            route_key: None,
+            validation: None,
+            integration: None,
+            integration_response: None,
+            send: Vec::new(),
+            close: Some(close),
+            handshake: None,
+        })
     }
 
     /// The connection ends: with the client's code and reason, or with the gateway's own close if it closed it.

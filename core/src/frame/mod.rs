@@ -15,7 +15,7 @@ pub enum Opcode {
 }
 
 /// Why the gateway closes a connection, with its close code and reason beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CloseCause {
     FrameTooLarge,
