@@ -2,8 +2,6 @@
 //! proxy body on two-way routes, integration response selection and response templates for non-proxy types,
 //! and the error frames.
 
-use std::cell::OnceCell;
-
 use serde_json::Value;
 
 use super::{
@@ -166,24 +164,15 @@ impl Engine {
         if !pending.two_way {
             return decision;
         }
-        // Parsed only when a template selection expression or a template reads it.
-        let response_json: OnceCell<Option<Value>> = OnceCell::new();
-        let parse = || {
-            response_json
-                .get_or_init(|| serde_json::from_str(body).ok())
-                .as_ref()
-        };
-        let needs_json = response
-            .template_selection
-            .as_ref()
-            .is_some_and(|e| !e.is_static());
         let inputs = Inputs {
             body: request_json.as_ref(),
             stage_variables: Some(&self.api.stage_variables),
+            // `$integration.response.body` is not a template selection variable: AWS resolves it to
+            // nothing, so the `$default` template applies (SPEC §5.3, observed).
             integration: Some(IntegrationInputs {
                 status,
                 headers,
-                body: if needs_json { parse() } else { None },
+                body: None,
             }),
             ..Inputs::default()
         };
