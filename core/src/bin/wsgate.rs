@@ -1,5 +1,6 @@
 //! The `wsgate` command line: `check` a definition, `route` a message through it and print the trace.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -52,6 +53,18 @@ fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
+/// Prints a result; a closed pipe (`wsgate route ... | head`) is not an error.
+fn print(text: &str) -> ExitCode {
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn load(file: &PathBuf) -> Result<Api, ExitCode> {
     Api::from_path(file).map_err(|e| {
         eprintln!("{e}");
@@ -62,10 +75,7 @@ fn load(file: &PathBuf) -> Result<Api, ExitCode> {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { file } => match load(&file) {
-            Ok(_) => {
-                println!("ok");
-                ExitCode::SUCCESS
-            }
+            Ok(_) => print("ok"),
             Err(code) => code,
         },
         Command::Route {
@@ -97,8 +107,7 @@ fn main() -> ExitCode {
             match session.message(&message, &options) {
                 Ok(trace) => {
                     let json = serde_json::to_string_pretty(&trace).expect("a trace is JSON");
-                    println!("{json}");
-                    ExitCode::SUCCESS
+                    print(&json)
                 }
                 Err(e) => {
                     eprintln!("{e}");

@@ -1,4 +1,5 @@
-//! The README's `console` blocks are tests: each `$ wsgate ...` line runs, and its output must match the block.
+//! The command line: the README's `console` blocks (each `$ wsgate ...` line runs, and its output must match the
+//! block), exit codes, and output into a closed pipe.
 
 use std::path::Path;
 use std::process::Command;
@@ -57,4 +58,20 @@ fn check_exits_1_on_problems_and_0_when_ok() {
     }
     assert_eq!(run("tests/fixtures/broken.yaml"), Some(1));
     assert_eq!(run("tests/fixtures/does-not-exist.yaml"), Some(1));
+}
+
+#[test]
+fn output_into_a_closed_pipe_is_not_a_crash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_wsgate"))
+        .args(["route", "examples/chat/api.yaml", "--message", "{}"])
+        .current_dir(&root)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
 }
