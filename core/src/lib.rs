@@ -30,6 +30,8 @@ pub mod config;
 pub mod engine;
 pub mod frame;
 pub mod selection;
+#[cfg(feature = "server")]
+pub mod server;
 mod stringify;
 pub mod template;
 pub mod validate;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use serde_json::Value;
 use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
+use wsgate_core::server::Gateway;
 use wsgate_core::{Api, Engine};
 
 #[derive(Parser)]
@@ -23,6 +24,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE, the @connections API on the same port.
+    Serve {
+        file: PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Serve under this stage instead of the definition's.
+        #[arg(long)]
+        stage: Option<String>,
+        /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
+        #[arg(long)]
+        lambda_endpoint: Option<String>,
+    },
     /// Print every problem in an API definition (exit 1), or `ok`.
     Check { file: PathBuf },
     /// Print, as JSON, what the gateway does with one message, without opening a socket.
@@ -72,8 +88,71 @@ fn load(file: &PathBuf) -> Result<Api, ExitCode> {
     })
 }
 
+/// Runs the gateway until SIGINT or SIGTERM, then closes clients with 1001 and runs their `$disconnect`.
+fn serve(
+    api: Api,
+    host: &str,
+    port: u16,
+    stage: Option<String>,
+    lambda_endpoint: Option<String>,
+) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("wsgate_core=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let mut builder = Gateway::builder(api);
+        if let Some(stage) = stage {
+            builder = builder.stage(stage);
+        }
+        if let Some(endpoint) = lambda_endpoint {
+            builder = builder.lambda_endpoint(endpoint);
+        }
+        let server = match builder.serve((host, port)).await {
+            Ok(server) => server,
+            Err(e) => {
+                eprintln!("cannot listen on {host}:{port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let code = print(&format!("listening on {}", server.url()));
+        stop_signal().await;
+        server.shutdown().await;
+        code
+    })
+}
+
+async fn stop_signal() {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match terminate.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Serve {
+            file,
+            host,
+            port,
+            stage,
+            lambda_endpoint,
+        } => match load(&file) {
+            Ok(api) => serve(api, &host, port, stage, lambda_endpoint),
+            Err(code) => code,
+        },
         Command::Check { file } => match load(&file) {
             Ok(_) => print("ok"),
             Err(code) => code,

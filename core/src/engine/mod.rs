@@ -493,3 +493,21 @@ pub(crate) fn select_template<'t>(
             .or_else(|| templates.get("$default")),
     }
 }
+
+/// A query string as ordered pairs, percent- and `+`-decoded; repeated names are kept.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}

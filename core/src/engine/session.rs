@@ -193,7 +193,7 @@ impl Session {
                 query: options
                     .query
                     .as_deref()
-                    .map(parse_query)
+                    .map(super::parse_query)
                     .unwrap_or_default(),
                 forwarded_port: 8080,
                 forwarded_proto: "http".into(),
@@ -373,23 +373,6 @@ fn frames<'t>(bytes: &'t [u8], options: &StepOptions) -> Vec<(Opcode, bool, &'t 
                 Opcode::Continuation
             };
             (opcode, i == last, chunk)
-        })
-        .collect()
-}
-
-fn parse_query(query: &str) -> Vec<(String, String)> {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(&s.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(pair), String::new()),
         })
         .collect()
 }

@@ -29,6 +29,8 @@ pub enum CloseCause {
     /// `DELETE @connections/{id}`.
     DeletedByBackend,
     ServerShutdown,
+    /// The client did not read what the gateway had to send it.
+    ClientNotReading,
 }
 
 impl CloseCause {
@@ -40,6 +42,7 @@ impl CloseCause {
             Self::ProtocolError => 1002,
             Self::IdleTimeout | Self::MaxDurationReached | Self::ServerShutdown => 1001,
             Self::DeletedByBackend => 1000,
+            Self::ClientNotReading => 1008,
         }
     }
 
@@ -52,6 +55,7 @@ impl CloseCause {
             Self::ProtocolError => "Protocol error",
             Self::IdleTimeout | Self::MaxDurationReached | Self::ServerShutdown => "Going away",
             Self::DeletedByBackend => "Connection Closed Normally",
+            Self::ClientNotReading => "Policy Violation",
         }
     }
 }

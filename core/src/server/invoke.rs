@@ -1,0 +1,284 @@
+//! Calling integrations: handlers registered in-process, the Lambda Invoke API over HTTP, and HTTP backends,
+//! each bounded by `timeoutInMillis`, all through one pooled HTTP client.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::Request;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Map, Value};
+
+use crate::config::{Api, IntegrationType, IntegrationUri};
+use crate::engine::{Connection, Invocation, Outcome};
+
+/// What an in-process handler is told about its call, as a Lambda context would.
+#[derive(Debug, Clone)]
+pub struct InvokeContext {
+    /// The integration id (the "function name").
+    pub function_name: String,
+    /// The API Gateway request id of the event.
+    pub request_id: String,
+    /// `timeoutInMillis` of the integration.
+    pub timeout_ms: u32,
+}
+
+/// What a handler returns: the Lambda result, or a function error message.
+pub type HandlerResult = Result<Value, String>;
+
+/// An in-process integration (a binding's Python or Node function, or Rust code).
+pub type Handler = Arc<
+    dyn Fn(Value, InvokeContext) -> Pin<Box<dyn Future<Output = HandlerResult> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// Lambda responses larger than this are refused (Lambda's own limit is 6 MB).
+const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
+
+/// Everything needed to make integration calls.
+pub struct Invoker {
+    handlers: HashMap<String, Handler>,
+    lambda_endpoint: Option<String>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl Invoker {
+    pub fn new(handlers: HashMap<String, Handler>, lambda_endpoint: Option<String>) -> Self {
+        Self {
+            handlers,
+            lambda_endpoint: lambda_endpoint.map(|e| e.trim_end_matches('/').to_string()),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    /// The handler bound to an integration: by integration id, by route key, or by the integrationUri name.
+    fn handler(&self, invocation: &Invocation, route_key: &str) -> Option<&Handler> {
+        let by_uri = match &invocation.uri {
+            Some(IntegrationUri::Handler(name)) => self.handlers.get(name),
+            _ => None,
+        };
+        self.handlers
+            .get(&invocation.id)
+            .or_else(|| self.handlers.get(route_key))
+            .or(by_uri)
+    }
+
+    /// Integrations that nothing can serve: in-process names with no handler registered.
+    pub fn unbound(&self, api: &Api) -> Vec<String> {
+        let routes_of = |id: &str| {
+            api.routes
+                .values()
+                .filter(|r| r.integration == id)
+                .map(|r| r.key.clone())
+                .collect::<Vec<_>>()
+        };
+        api.integrations
+            .values()
+            .filter(|i| matches!(i.kind, IntegrationType::AwsProxy | IntegrationType::Aws))
+            .filter(|i| matches!(i.uri, None | Some(IntegrationUri::Handler(_))))
+            .filter(|i| {
+                let name = match &i.uri {
+                    Some(IntegrationUri::Handler(n)) => Some(n.as_str()),
+                    _ => None,
+                };
+                !self.handlers.contains_key(&i.id)
+                    && !routes_of(&i.id)
+                        .iter()
+                        .any(|k| self.handlers.contains_key(k))
+                    && !name.is_some_and(|n| self.handlers.contains_key(n))
+            })
+            .map(|i| i.id.clone())
+            .collect()
+    }
+
+    /// Makes one call, within the integration's timeout.
+    pub async fn invoke(
+        &self,
+        api: &Api,
+        invocation: &Invocation,
+        route_key: &str,
+        conn: &Connection,
+        request_id: &str,
+    ) -> Outcome {
+        let timeout = Duration::from_millis(u64::from(invocation.timeout_ms));
+        let call = self.call(api, invocation, route_key, conn, request_id);
+        match tokio::time::timeout(timeout, call).await {
+            Ok(outcome) => outcome,
+            Err(_) => Outcome::Timeout,
+        }
+    }
+
+    async fn call(
+        &self,
+        api: &Api,
+        invocation: &Invocation,
+        route_key: &str,
+        conn: &Connection,
+        request_id: &str,
+    ) -> Outcome {
+        let lambda = matches!(
+            invocation.kind,
+            IntegrationType::AwsProxy | IntegrationType::Aws
+        );
+        if lambda {
+            if let Some(handler) = self.handler(invocation, route_key) {
+                let context = InvokeContext {
+                    function_name: invocation.id.clone(),
+                    request_id: request_id.to_string(),
+                    timeout_ms: invocation.timeout_ms,
+                };
+                return match handler(lambda_payload(invocation), context).await {
+                    Ok(result) => Outcome::Result(result),
+                    Err(message) => Outcome::FunctionError { message },
+                };
+            }
+        }
+        let url = match (&invocation.uri, lambda) {
+            (Some(IntegrationUri::Url(url)), _) => {
+                substitute_stage_variables(url, &api.stage_variables)
+            }
+            (Some(IntegrationUri::LambdaFunction(name)), _) => match &self.lambda_endpoint {
+                Some(endpoint) => format!("{endpoint}/2015-03-31/functions/{name}/invocations"),
+                None => {
+                    return Outcome::Failed(format!("{name}: no --lambda-endpoint to invoke it at"))
+                }
+            },
+            _ => {
+                return Outcome::Failed(format!(
+                    "integration `{}` has no handler registered and no URL",
+                    invocation.id
+                ))
+            }
+        };
+        if lambda {
+            self.invoke_lambda(&url, invocation).await
+        } else {
+            self.call_http(api, &url, invocation, conn).await
+        }
+    }
+
+    /// `POST .../invocations` of the Lambda Invoke API; `X-Amz-Function-Error` marks a function error.
+    async fn invoke_lambda(&self, url: &str, invocation: &Invocation) -> Outcome {
+        let body = match &invocation.request {
+            Value::String(text) => text.clone(),
+            event => event.to_string(),
+        };
+        let request = Request::post(url)
+            .header("Content-Type", "application/json")
+            .header("X-Amz-Invocation-Type", "RequestResponse")
+            .body(Full::new(Bytes::from(body)));
+        let (status, headers, body) = match self.send(request).await {
+            Ok(response) => response,
+            Err(e) => return Outcome::Failed(e),
+        };
+        if status != 200 {
+            return Outcome::Failed(format!("the Invoke API answered {status}"));
+        }
+        let Ok(result) = serde_json::from_str::<Value>(&body) else {
+            return Outcome::Failed("the Invoke API answered with a body that is not JSON".into());
+        };
+        if headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("x-amz-function-error"))
+        {
+            let message = result
+                .get("errorMessage")
+                .map(crate::stringify)
+                .unwrap_or_default();
+            return Outcome::FunctionError { message };
+        }
+        Outcome::Result(result)
+    }
+
+    /// An HTTP or HTTP_PROXY backend: the body is the raw message or the rendered template.
+    async fn call_http(
+        &self,
+        api: &Api,
+        url: &str,
+        invocation: &Invocation,
+        conn: &Connection,
+    ) -> Outcome {
+        let method = api
+            .integrations
+            .get(&invocation.id)
+            .map_or("POST", |i| i.method.as_str());
+        let body = crate::stringify(&invocation.request);
+        let mut request = Request::builder().method(method).uri(url);
+        // `$connect` backends see the client's handshake headers (SPEC §5.2).
+        if invocation.request.as_str() == Some("") {
+            for (name, value) in conn
+                .headers
+                .iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+            {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        let request = request.body(Full::new(Bytes::from(body)));
+        match self.send(request).await {
+            Ok((status, headers, body)) => Outcome::Http {
+                status,
+                headers,
+                body,
+            },
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    async fn send(
+        &self,
+        request: Result<Request<Full<Bytes>>, hyper::http::Error>,
+    ) -> Result<(u16, Vec<(String, String)>, String), String> {
+        let request = request.map_err(|e| format!("invalid request: {e}"))?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = Limited::new(response.into_body(), MAX_RESPONSE_BYTES)
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok((status, headers, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// What a Lambda receives: the proxy event, or the rendered template parsed as JSON (its text if it is not JSON).
+fn lambda_payload(invocation: &Invocation) -> Value {
+    match &invocation.request {
+        Value::String(text) if invocation.kind == IntegrationType::Aws => {
+            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+        }
+        other => other.clone(),
+    }
+}
+
+/// `${stageVariables.name}` in an integration URI becomes the stage variable's value.
+pub fn substitute_stage_variables(uri: &str, variables: &Map<String, Value>) -> String {
+    let mut out = uri.to_string();
+    for (name, value) in variables {
+        out = out.replace(
+            &format!("${{stageVariables.{name}}}"),
+            &crate::stringify(value),
+        );
+    }
+    out
+}

@@ -1,0 +1,186 @@
+//! The `@connections` management API on the gateway's own port, answering as the AWS service does so boto3 and the
+//! aws-sdk work unchanged (signatures are accepted, not verified); every other plain HTTP request gets 426.
+
+use std::convert::Infallible;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response};
+use serde_json::json;
+
+use super::registry::{Outbound, SendError};
+use super::Shared;
+use crate::engine::iso_time;
+
+/// PostToConnection's `Data` limit.
+pub const MAX_POST_BYTES: usize = 131_072;
+
+/// Where a request path points.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `/[STAGE/]@connections/{id}`, the id percent-decoded.
+    Connection(String),
+    /// `@connections` under another stage.
+    WrongStage,
+    /// Not the management API.
+    Other,
+}
+
+/// Reads `/STAGE/@connections/{id}` or `/@connections/{id}`, with `@` possibly sent as `%40`.
+pub fn target(path: &str, stage: &str) -> Target {
+    let segments: Vec<&str> = path.split('/').collect();
+    let is_connections = |s: &str| s == "@connections" || s.eq_ignore_ascii_case("%40connections");
+    let decode = |id: &str| {
+        percent_encoding::percent_decode_str(id)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    match segments.as_slice() {
+        ["", c, id] if is_connections(c) => Target::Connection(decode(id)),
+        ["", s, c, id] if is_connections(c) && *s == stage => Target::Connection(decode(id)),
+        ["", _, c, _] if is_connections(c) => Target::WrongStage,
+        _ => Target::Other,
+    }
+}
+
+/// API Gateway connection ids: 16 characters of URL-safe base64 ending in `=`.
+fn valid_id(id: &str) -> bool {
+    id.len() == 16
+        && id.ends_with('=')
+        && id[..15]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn respond(status: u16, error_type: Option<&str>, body: String) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder().status(status);
+    if let Some(kind) = error_type {
+        builder = builder.header("x-amzn-ErrorType", kind);
+    }
+    if !body.is_empty() {
+        builder = builder.header("Content-Type", "application/json");
+    }
+    builder
+        .body(Full::new(Bytes::from(body)))
+        .expect("a response from valid parts")
+}
+
+fn error(status: u16, kind: &str, message: &str) -> Response<Full<Bytes>> {
+    respond(
+        status,
+        Some(kind),
+        json!({ "message": message }).to_string(),
+    )
+}
+
+/// 410 carries no body, only the error type (SPEC §7).
+fn gone() -> Response<Full<Bytes>> {
+    respond(410, Some("GoneException"), String::new())
+}
+
+pub async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let stage = &shared.engine.api().stage;
+    let id = match target(request.uri().path(), stage) {
+        Target::Connection(id) => id,
+        Target::WrongStage => return Ok(error(403, "ForbiddenException", "Forbidden")),
+        Target::Other => {
+            let response = Response::builder()
+                .status(426)
+                .header("Upgrade", "websocket")
+                .header("Connection", "Upgrade")
+                .body(Full::new(Bytes::from_static(b"Upgrade Required")))
+                .expect("a response from valid parts");
+            return Ok(response);
+        }
+    };
+    if !valid_id(&id) {
+        return Ok(error(
+            400,
+            "BadRequestException",
+            &format!("Invalid connectionId: {id}"),
+        ));
+    }
+    let live = shared
+        .registry
+        .get(&id)
+        .filter(|l| l.established.load(Ordering::Acquire));
+    let response = match (request.method().clone(), live) {
+        (Method::POST, live) => {
+            let body = match Limited::new(request.into_body(), MAX_POST_BYTES)
+                .collect()
+                .await
+            {
+                Ok(body) => body.to_bytes(),
+                Err(_) => {
+                    return Ok(error(
+                        413,
+                        "PayloadTooLargeException",
+                        &format!("Request entity too large: the maximum is {MAX_POST_BYTES} bytes"),
+                    ))
+                }
+            };
+            let Some(live) = live else {
+                return Ok(gone());
+            };
+            // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (SPEC §2 [?]).
+            let message = match String::from_utf8(body.to_vec()) {
+                Ok(text) => Outbound::Text(text),
+                Err(e) => Outbound::Binary(e.into_bytes()),
+            };
+            match live.send(message) {
+                Ok(()) => respond(200, None, String::new()),
+                Err(SendError::Gone) => gone(),
+                Err(SendError::Full) => error(
+                    429,
+                    "LimitExceededException",
+                    "The client is not reading its messages",
+                ),
+            }
+        }
+        (Method::GET, Some(live)) => {
+            let c = &live.connection;
+            let body = json!({
+                "connectedAt": iso_time(c.connected_at),
+                "identity": {"sourceIp": c.source_ip, "userAgent": c.user_agent},
+                "lastActiveAt": iso_time(live.last_active_ms.load(Ordering::Relaxed)),
+            });
+            respond(200, None, body.to_string())
+        }
+        (Method::DELETE, Some(live)) => {
+            live.close(crate::frame::CloseCause::DeletedByBackend);
+            respond(204, None, String::new())
+        }
+        (Method::GET | Method::DELETE, None) => gone(),
+        _ => error(404, "NotFoundException", "Not Found"),
+    };
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_with_and_without_the_stage_and_encoded() {
+        let id = Target::Connection("abc=".into());
+        assert_eq!(target("/dev/@connections/abc=", "dev"), id);
+        assert_eq!(target("/@connections/abc%3D", "dev"), id);
+        assert_eq!(target("/dev/%40connections/abc%3D", "dev"), id);
+        assert_eq!(target("/prod/@connections/abc=", "dev"), Target::WrongStage);
+        assert_eq!(target("/dev", "dev"), Target::Other);
+        assert_eq!(target("/", "dev"), Target::Other);
+    }
+
+    #[test]
+    fn connection_ids_have_the_aws_shape() {
+        assert!(valid_id("XDmENcnwIE0CFEQ="));
+        assert!(!valid_id("short="));
+        assert!(!valid_id("XDmENcnwIE0CFEQ!"));
+    }
+}

@@ -1,0 +1,309 @@
+//! The gateway on the wire (feature `server`): tokio for sockets and timers, hyper for the `@connections` API,
+//! tokio-tungstenite for frames. It only moves bytes and keeps time; every decision comes from the [`Engine`].
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use wsgate_core::server::Gateway;
+//! use wsgate_core::Api;
+//!
+//! let api = Api::from_path("examples/chat/api.yaml").unwrap();
+//! let server = Gateway::builder(api)
+//!     .handler("chat", |event, _context| async move { Ok(serde_json::json!({"statusCode": 200})) })
+//!     .serve("127.0.0.1:0")
+//!     .await?;
+//! println!("listening on {}", server.url());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod head;
+mod invoke;
+mod management;
+mod registry;
+mod socket;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::config::Api;
+use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
+
+pub use invoke::{Handler, HandlerResult, InvokeContext};
+pub use registry::{Outbound, SendError};
+
+use head::{read_head, HeadError, Rewind};
+use invoke::Invoker;
+use registry::Registry;
+
+/// A request head must arrive within this time.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a shutdown waits for connections to close and their `$disconnect` to run.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn status_line(status: u16) -> String {
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    format!("HTTP/1.1 {status} {reason}")
+}
+
+/// State shared by every connection of one gateway.
+pub(crate) struct Shared {
+    engine: Arc<Engine>,
+    invoker: Invoker,
+    registry: Registry,
+    ids: Mutex<Ids>,
+}
+
+impl Shared {
+    fn next_id(&self) -> String {
+        self.ids.lock().unwrap_or_else(|e| e.into_inner()).next_id()
+    }
+
+    fn request(&self) -> Request {
+        Request {
+            request_id: self.next_id(),
+            message_id: self.next_id(),
+            time_ms: now_ms(),
+        }
+    }
+
+    /// Makes the integration call a decision asks for, and returns every action for the client.
+    async fn run(&self, decision: Decision, conn: &Connection, request: &Request) -> Vec<Action> {
+        let started = Instant::now();
+        let route = decision.route_key.clone().unwrap_or_default();
+        let integration = decision.invocation.as_ref().map(|i| i.id.clone());
+        let mut actions = decision.actions;
+        let mut status = decision.integration_response.map(|r| r.status);
+        if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
+            let api = self.engine.api();
+            let outcome = self
+                .invoker
+                .invoke(api, invocation, &route, conn, &request.request_id)
+                .await;
+            if let crate::engine::Outcome::Failed(reason) = &outcome {
+                tracing::warn!(connection = %conn.connection_id, integration = %invocation.id, %reason, "integration failed");
+            }
+            let done = self.engine.complete(pending, outcome);
+            status = done.integration_response.map(|r| r.status).or(status);
+            actions.extend(done.actions);
+        }
+        tracing::info!(
+            connection = %conn.connection_id,
+            route = %route,
+            integration = integration.as_deref().unwrap_or("-"),
+            status = status.unwrap_or(0),
+            latency_ms = started.elapsed().as_millis() as u64,
+            "route"
+        );
+        actions
+    }
+}
+
+/// Builds a gateway: an API definition, in-process handlers, where Lambda functions are invoked.
+pub struct GatewayBuilder {
+    api: Api,
+    handlers: HashMap<String, Handler>,
+    lambda_endpoint: Option<String>,
+}
+
+/// A WebSocket gateway for one API.
+pub struct Gateway;
+
+impl Gateway {
+    pub fn builder(api: Api) -> GatewayBuilder {
+        GatewayBuilder {
+            api,
+            handlers: HashMap::new(),
+            lambda_endpoint: None,
+        }
+    }
+}
+
+impl GatewayBuilder {
+    /// Serves an integration id, route key or handler name with an in-process function.
+    pub fn handler<F, Fut>(mut self, name: impl Into<String>, f: F) -> Self
+    where
+        F: Fn(Value, InvokeContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let handler: Handler = Arc::new(move |event, context| Box::pin(f(event, context)));
+        self.handlers.insert(name.into(), handler);
+        self
+    }
+
+    /// Where Lambda ARNs are invoked (`sam local start-lambda`, or any Lambda Invoke API server).
+    pub fn lambda_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.lambda_endpoint = Some(url.into());
+        self
+    }
+
+    /// Serves the API under another stage than the definition's.
+    pub fn stage(mut self, stage: impl Into<String>) -> Self {
+        self.api.stage = stage.into();
+        self
+    }
+
+    /// Binds and starts accepting connections.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let seed = now_ms() ^ (u64::from(std::process::id()) << 32) ^ u64::from(local.port());
+        let invoker = Invoker::new(self.handlers, self.lambda_endpoint);
+        for id in invoker.unbound(&self.api) {
+            tracing::warn!(integration = %id, "no handler is registered for this integration; its routes will answer Internal server error");
+        }
+        let shared = Arc::new(Shared {
+            engine: Arc::new(Engine::new(self.api)),
+            invoker,
+            registry: Registry::default(),
+            ids: Mutex::new(Ids::seeded(seed)),
+        });
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(accept(shared.clone(), listener, shutdown_rx));
+        Ok(Server {
+            local,
+            shared,
+            shutdown,
+            task,
+        })
+    }
+}
+
+/// A running gateway.
+pub struct Server {
+    local: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    pub fn stage(&self) -> &str {
+        &self.shared.engine.api().stage
+    }
+
+    /// `ws://HOST:PORT/STAGE`, where clients connect.
+    pub fn url(&self) -> String {
+        format!("ws://{}/{}", self.local, self.stage())
+    }
+
+    /// `http://HOST:PORT/STAGE`, the `endpoint_url` of a management API client.
+    pub fn management_url(&self) -> String {
+        format!("http://{}/{}", self.local, self.stage())
+    }
+
+    /// How many clients are connected.
+    pub fn connections(&self) -> usize {
+        self.shared.registry.len()
+    }
+
+    /// Sends a message to a connection, as `POST @connections/{id}` does.
+    pub fn post(&self, connection_id: &str, message: Outbound) -> Result<(), SendError> {
+        let live = self
+            .shared
+            .registry
+            .get(connection_id)
+            .ok_or(SendError::Gone)?;
+        live.send(message)
+    }
+
+    /// Closes every client with 1001, runs their `$disconnect`, and stops.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
+    let local = listener.local_addr().ok();
+    let mut tasks = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    let local = local.unwrap_or(peer);
+                    tasks.spawn(connection(shared.clone(), stream, peer, local, shutdown.clone()));
+                }
+                Err(e) => tracing::warn!(error = %e, "accept failed"),
+            },
+            // Finished connections are reaped as they end, so the set does not grow.
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    drop(listener);
+    for live in shared.registry.all() {
+        live.close(crate::frame::CloseCause::ServerShutdown);
+    }
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while tasks.join_next().await.is_some() {}
+    });
+    if drained.await.is_err() {
+        tasks.abort_all();
+    }
+}
+
+/// One TCP connection: a WebSocket upgrade, or HTTP (the management API, or 426).
+async fn connection(
+    shared: Arc<Shared>,
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    local: SocketAddr,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let (head, bytes) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(HeadError::Malformed)) => return refuse(stream, 400).await,
+        Ok(Err(HeadError::TooLarge)) => return refuse(stream, 431).await,
+        Ok(Err(HeadError::Closed)) | Err(_) => return,
+    };
+    let stage = &shared.engine.api().stage;
+    if head.is_upgrade() && management::target(head.path(), stage) == management::Target::Other {
+        return socket::handshake(shared, stream, head, bytes, peer, local).await;
+    }
+    let io = hyper_util::rt::TokioIo::new(Rewind::new(stream, bytes));
+    let service =
+        hyper::service::service_fn(move |request| management::handle(shared.clone(), request));
+    let served = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+    tokio::pin!(served);
+    tokio::select! {
+        _ = served.as_mut() => {}
+        _ = shutdown.changed() => {
+            served.as_mut().graceful_shutdown();
+            let _ = served.await;
+        }
+    }
+}
+
+async fn refuse(mut stream: TcpStream, status: u16) {
+    let response = format!(
+        "{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        status_line(status)
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}

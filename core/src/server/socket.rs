@@ -1,0 +1,237 @@
+//! One WebSocket client from handshake to `$disconnect`: `$connect` runs before the 101 is sent, then frames are
+//! read within the API's limits, each message is handled on its own task, and the gateway's closes (limits, idle
+//! timer, maximum duration, `DELETE @connections`, shutdown) are sent with API Gateway's codes.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{sleep_until, Instant};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+
+use super::head::Head;
+use super::registry::{Live, Outbound};
+use super::{now_ms, status_line, Shared};
+use crate::engine::{parse_query, Action, Connection};
+use crate::frame::CloseCause;
+
+/// The 101 or the refusal of a WebSocket upgrade request, then the connection's life.
+pub async fn handshake<S>(
+    shared: Arc<Shared>,
+    mut stream: S,
+    head: Head,
+    rest: Vec<u8>,
+    peer: SocketAddr,
+    local: SocketAddr,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let stage = &shared.engine.api().stage;
+    let path = head.path().trim_end_matches('/');
+    if !(path.is_empty() || path.strip_prefix('/') == Some(stage.as_str())) {
+        return refuse(&mut stream, 403).await;
+    }
+    let key = match (
+        head.header("sec-websocket-key"),
+        head.header("sec-websocket-version"),
+    ) {
+        (Some(key), Some("13")) => derive_accept_key(key.trim().as_bytes()),
+        _ => return refuse(&mut stream, 400).await,
+    };
+    let connection = Connection {
+        connection_id: shared.next_id(),
+        connected_at: now_ms(),
+        source_ip: peer.ip().to_string(),
+        user_agent: head.header("user-agent").map(str::to_string),
+        domain_name: head
+            .header("host")
+            .map_or_else(|| local.to_string(), str::to_string),
+        query: head.query().map(parse_query).unwrap_or_default(),
+        headers: head.headers,
+        forwarded_port: local.port(),
+        forwarded_proto: "http".into(),
+        authorizer: None,
+    };
+    let (live, outbound, close) = Live::new(connection);
+    // Registered before `$connect` runs, so posting to it from there gets 410 rather than 410-for-unknown.
+    shared.registry.insert(live.clone());
+    let request = shared.request();
+    let decision = shared.engine.connect(&live.connection, &request);
+    let actions = shared.run(decision, &live.connection, &request).await;
+    let subprotocol = match actions.into_iter().next() {
+        Some(Action::Accept { subprotocol }) => subprotocol,
+        Some(Action::Reject { status }) => {
+            shared.registry.remove(live.id());
+            return refuse(&mut stream, status).await;
+        }
+        _ => {
+            shared.registry.remove(live.id());
+            return refuse(&mut stream, 500).await;
+        }
+    };
+    let mut response = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {key}\r\n"
+    );
+    if let Some(protocol) = subprotocol {
+        response.push_str(&format!("Sec-WebSocket-Protocol: {protocol}\r\n"));
+    }
+    response.push_str("\r\n");
+    if stream.write_all(response.as_bytes()).await.is_err() {
+        shared.registry.remove(live.id());
+        return;
+    }
+    let settings = &shared.engine.api().settings;
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .max_frame_size(Some(settings.max_frame_bytes))
+        .max_message_size(Some(settings.max_message_bytes));
+    let rest = rest[head.len..].to_vec();
+    let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
+    live.established.store(true, Ordering::Release);
+    let (code, reason) = serve(&shared, ws, &live, outbound, close).await;
+    live.established.store(false, Ordering::Release);
+    shared.registry.remove(live.id());
+    let request = shared.request();
+    let decision = shared
+        .engine
+        .disconnect(&live.connection, &request, code, &reason);
+    shared.run(decision, &live.connection, &request).await;
+}
+
+/// Answers a refused handshake with a bare status; no `$disconnect` follows.
+async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
+    let response = format!(
+        "{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        status_line(status)
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// Moves frames until the connection ends; returns the `disconnectStatusCode` and `disconnectReason`.
+async fn serve<S>(
+    shared: &Arc<Shared>,
+    mut ws: WebSocketStream<S>,
+    live: &Arc<Live>,
+    mut outbound: mpsc::Receiver<Outbound>,
+    mut close: watch::Receiver<Option<CloseCause>>,
+) -> (u16, String)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let settings = &shared.engine.api().settings;
+    let idle = Duration::from_secs(settings.idle_timeout_seconds);
+    let max_frame = settings.max_frame_bytes;
+    let ends_at = Instant::now() + Duration::from_secs(settings.max_connection_seconds);
+    let mut idle_at = Instant::now() + idle;
+    loop {
+        let requested = *close.borrow_and_update();
+        if let Some(cause) = requested {
+            return close_with(&mut ws, cause).await;
+        }
+        tokio::select! {
+            inbound = ws.next() => match inbound {
+                Some(Ok(Message::Text(text))) => {
+                    idle_at = Instant::now() + idle;
+                    live.touch(now_ms());
+                    tokio::spawn(message(shared.clone(), live.clone(), text.to_string()));
+                }
+                Some(Ok(Message::Binary(_))) => return close_with(&mut ws, CloseCause::BinaryFrame).await,
+                Some(Ok(Message::Close(frame))) => {
+                    // tungstenite answers the close frame; flushing sends that answer.
+                    let _ = ws.flush().await;
+                    return match frame {
+                        Some(f) => (u16::from(f.code), f.reason.to_string()),
+                        None => (1005, "Client-side close frame status not set".into()),
+                    };
+                }
+                Some(Ok(_)) => {} // pings are answered by tungstenite; pongs need nothing
+                Some(Err(WsError::Capacity(_))) => return close_with(&mut ws, CloseCause::MessageTooLarge).await,
+                Some(Err(WsError::Utf8(_))) => return close_with(&mut ws, CloseCause::InvalidUtf8).await,
+                Some(Err(WsError::Protocol(_))) => return close_with(&mut ws, CloseCause::ProtocolError).await,
+                // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
+                Some(Err(_)) | None => return (1006, "Connection closed abnormally".into()),
+            },
+            Some(message) = outbound.recv() => {
+                idle_at = Instant::now() + idle;
+                if send(&mut ws, message, max_frame).await.is_err() {
+                    return (1006, "Connection closed abnormally".into());
+                }
+            }
+            Ok(()) = close.changed() => {}
+            () = sleep_until(idle_at) => return close_with(&mut ws, CloseCause::IdleTimeout).await,
+            () = sleep_until(ends_at) => return close_with(&mut ws, CloseCause::MaxDurationReached).await,
+        }
+    }
+}
+
+/// Sends a message, in frames of at most `max_frame` bytes (the frame quota applies to outbound data too).
+async fn send<S>(
+    ws: &mut WebSocketStream<S>,
+    message: Outbound,
+    max_frame: usize,
+) -> Result<(), WsError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let (bytes, data) = match message {
+        Outbound::Text(text) if text.len() <= max_frame => {
+            return ws.send(Message::text(text)).await
+        }
+        Outbound::Binary(bytes) if bytes.len() <= max_frame => {
+            return ws.send(Message::binary(bytes)).await
+        }
+        Outbound::Text(text) => (text.into_bytes(), Data::Text),
+        Outbound::Binary(bytes) => (bytes, Data::Binary),
+    };
+    let chunks: Vec<&[u8]> = bytes.chunks(max_frame).collect();
+    let last = chunks.len() - 1;
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let opcode = if i == 0 {
+            OpCode::Data(data)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        ws.feed(Message::Frame(Frame::message(
+            chunk.to_vec(),
+            opcode,
+            i == last,
+        )))
+        .await?;
+    }
+    ws.flush().await
+}
+
+/// The gateway closes the connection with API Gateway's code and reason for `cause`.
+async fn close_with<S>(ws: &mut WebSocketStream<S>, cause: CloseCause) -> (u16, String)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let frame = CloseFrame {
+        code: CloseCode::from(cause.code()),
+        reason: cause.reason().into(),
+    };
+    let _ = ws.close(Some(frame)).await;
+    (cause.code(), cause.reason().to_string())
+}
+
+/// One message: route it, invoke the integration, send what the engine says — on its own task, so a slow
+/// integration never holds up the next message.
+async fn message(shared: Arc<Shared>, live: Arc<Live>, text: String) {
+    let request = shared.request();
+    let decision = shared.engine.message(&live.connection, &request, &text);
+    for action in shared.run(decision, &live.connection, &request).await {
+        if let Action::Send { text } = action {
+            let _ = live.send(Outbound::Text(text));
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! The gateway on the wire, driven by a real WebSocket client (tokio-tungstenite) and raw HTTP requests.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use wsgate_core::server::{Gateway, GatewayBuilder, Server};
+use wsgate_core::Api;
+
+type Client_ = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const CHAT: &str = include_str!("../../examples/chat/api.yaml");
+const MOCKS: &str = include_str!("../../examples/mock-templates/api.yaml");
+
+/// Bounds every wait, so a broken server fails the test instead of hanging it.
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn start(definition: &str, build: impl FnOnce(GatewayBuilder) -> GatewayBuilder) -> Server {
+    let api = Api::from_str(definition).unwrap();
+    build(Gateway::builder(api))
+        .serve("127.0.0.1:0")
+        .await
+        .unwrap()
+}
+
+async fn connect(url: &str) -> Client_ {
+    tokio_tungstenite::connect_async(url).await.unwrap().0
+}
+
+async fn next_text(client: &mut Client_) -> String {
+    match tokio::time::timeout(WAIT, client.next())
+        .await
+        .expect("a message in time")
+    {
+        Some(Ok(Message::Text(text))) => text.to_string(),
+        other => panic!("expected a text message, got {other:?}"),
+    }
+}
+
+/// The close frame the server sends (tungstenite reports it as a message).
+async fn next_close(client: &mut Client_) -> CloseFrame {
+    loop {
+        match tokio::time::timeout(WAIT, client.next())
+            .await
+            .expect("a close in time")
+        {
+            Some(Ok(Message::Close(Some(frame)))) => return frame,
+            Some(Ok(Message::Text(_))) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
+
+async fn recv<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
+    tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .expect("in time")
+        .expect("open")
+}
+
+async fn http(method: &str, url: &str, body: Vec<u8>) -> (u16, Vec<(String, String)>, String) {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let request = Request::builder()
+        .method(method)
+        .uri(url)
+        .body(Full::new(Bytes::from(body)))
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// A gateway on the chat example whose handlers report every event they get and answer like AWS samples do.
+async fn chat() -> (Server, mpsc::UnboundedReceiver<Value>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let events = tx.clone();
+    let server = start(CHAT, |b| {
+        b.handler("connection", move |event, _| {
+            let tx = events.clone();
+            async move {
+                tx.send(event).unwrap();
+                Ok(json!({"statusCode": 200}))
+            }
+        })
+        .handler("chat", move |event: Value, _| {
+            let tx = tx.clone();
+            async move {
+                tx.send(event.clone()).unwrap();
+                let body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+                match body["room"].as_str() {
+                    Some(room) => Ok(json!({"statusCode": 200, "body": format!("joined {room}")})),
+                    None => Ok(json!({"statusCode": 200})),
+                }
+            }
+        })
+    })
+    .await;
+    (server, rx)
+}
+
+#[tokio::test]
+async fn connect_message_and_disconnect_events_reach_handlers_as_lambda_events() {
+    let (server, mut events) = chat().await;
+    let mut request = format!("{}?name=me&name=you", server.url())
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("X-Custom", "v".parse().unwrap());
+    let (mut client, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+
+    let connect = recv(&mut events).await;
+    let ctx = &connect["requestContext"];
+    assert_eq!(ctx["eventType"], "CONNECT");
+    assert_eq!(ctx["stage"], "dev");
+    let id = ctx["connectionId"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 16);
+    assert_eq!(connect["queryStringParameters"], json!({"name": "you"}));
+    assert_eq!(
+        connect["multiValueQueryStringParameters"],
+        json!({"name": ["me", "you"]})
+    );
+    let headers = connect["headers"].as_object().unwrap();
+    assert!(headers.contains_key("Sec-WebSocket-Key"), "{headers:?}");
+    assert_eq!(
+        headers["X-Forwarded-Port"],
+        server.local_addr().port().to_string()
+    );
+    assert_eq!(headers["X-Forwarded-Proto"], "http");
+    assert_eq!(headers["X-Forwarded-For"], "127.0.0.1");
+    assert!(!headers
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("connection") || k.eq_ignore_ascii_case("upgrade")));
+    assert_eq!(ctx["domainName"], server.local_addr().to_string());
+
+    client
+        .send(Message::text(r#"{"action":"joinroom","room":"lobby"}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut client).await, "joined lobby");
+    let message = recv(&mut events).await;
+    assert_eq!(message["requestContext"]["routeKey"], "joinroom");
+    assert_eq!(message["requestContext"]["connectionId"], id.as_str());
+    assert_eq!(message["requestContext"]["connectedAt"], ctx["connectedAt"]);
+    assert!(message.get("headers").is_none());
+
+    client
+        .close(Some(CloseFrame {
+            code: CloseCode::from(4000),
+            reason: "bye".into(),
+        }))
+        .await
+        .unwrap();
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["eventType"], "DISCONNECT");
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 4000);
+    assert_eq!(disconnect["requestContext"]["disconnectReason"], "bye");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn validation_mock_routes_and_forbidden_answer_on_the_wire() {
+    let server = start(MOCKS, |b| b).await;
+    let mut client = connect(&server.url()).await;
+    client
+        .send(Message::text(r#"{"action":"whoami"}"#))
+        .await
+        .unwrap();
+    let whoami: Value = serde_json::from_str(&next_text(&mut client).await).unwrap();
+    assert_eq!(whoami["routeKey"], "whoami");
+    client
+        .send(Message::text(r#"{"action":"nope"}"#))
+        .await
+        .unwrap();
+    let forbidden = next_text(&mut client).await;
+    let expected = format!(
+        r#"{{"message": "Forbidden", "connectionId":"{}", "requestId":""#,
+        whoami["connectionId"].as_str().unwrap()
+    );
+    assert!(forbidden.starts_with(&expected), "{forbidden}");
+    // The connection stays open after an error frame.
+    client
+        .send(Message::text(r#"{"action":"greet","name":"Ana"}"#))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_text(&mut client).await,
+        r#"{"message": "hello Ana", "letters": 3}"#
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn connect_results_accept_or_reject_the_handshake() {
+    let definition = CHAT.replace(
+        "integrationUri: connection",
+        "integrationUri: connection\n    timeoutInMillis: 200",
+    );
+    let server = start(&definition, |b| {
+        b.handler("connection", |event: Value, _| async move {
+            let query = &event["queryStringParameters"];
+            match query["case"].as_str() {
+                Some("deny") => Ok(json!({"statusCode": 401})),
+                Some("throw") => Err("boom".to_string()),
+                Some("slow") => {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Ok(json!({"statusCode": 200}))
+                }
+                Some("protocol") => Ok(
+                    json!({"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "myprotocol"}}),
+                ),
+                _ => Ok(json!({"statusCode": 200})),
+            }
+        })
+    })
+    .await;
+    for (case, status) in [("deny", 401), ("throw", 502), ("slow", 504)] {
+        match tokio_tungstenite::connect_async(format!("{}?case={case}", server.url())).await {
+            Err(WsError::Http(response)) => {
+                assert_eq!(response.status().as_u16(), status, "{case}")
+            }
+            other => panic!("{case}: expected HTTP {status}, got {other:?}"),
+        }
+    }
+    let mut request = format!("{}?case=protocol", server.url())
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "chat1, myprotocol".parse().unwrap(),
+    );
+    let (_client, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(response.headers()["sec-websocket-protocol"], "myprotocol");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
+    let (server, mut events) = chat().await;
+    let mut client = connect(&server.url()).await;
+    recv(&mut events).await;
+    client.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1003);
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1003);
+
+    let mut client = connect(&server.url()).await;
+    recv(&mut events).await;
+    client
+        .send(Message::text("x".repeat(32_769)))
+        .await
+        .unwrap();
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1009);
+    assert_eq!(
+        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
+        1009
+    );
+
+    // Exactly 32768 bytes is accepted.
+    let mut client = connect(&server.url()).await;
+    recv(&mut events).await;
+    let padded = format!("{:<32768}", r#"{"action":"joinroom","room":"big"}"#);
+    client.send(Message::text(padded)).await.unwrap();
+    assert_eq!(next_text(&mut client).await, "joined big");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_connections_api_posts_gets_and_deletes() {
+    let (server, mut events) = chat().await;
+    let mut client = connect(&server.url()).await;
+    let id = recv(&mut events).await["requestContext"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = server.management_url();
+    let encoded = id.replace('=', "%3D");
+
+    let (status, _, body) = http(
+        "POST",
+        &format!("{base}/@connections/{encoded}"),
+        b"hi".to_vec(),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(next_text(&mut client).await, "hi");
+
+    // Over 32 KB goes out in several frames and arrives as one message.
+    let big = "y".repeat(40_000);
+    let (status, _, _) = http(
+        "POST",
+        &format!("{base}/@connections/{id}"),
+        big.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(next_text(&mut client).await, big);
+
+    let (status, _, _) = http(
+        "POST",
+        &format!("{base}/@connections/{id}"),
+        vec![b'z'; 131_073],
+    )
+    .await;
+    assert_eq!(status, 413);
+    let (status, _, _) = http(
+        "POST",
+        &format!("{base}/@connections/{id}"),
+        vec![b'z'; 131_072],
+    )
+    .await;
+    assert_eq!(status, 200);
+    next_text(&mut client).await;
+
+    let (status, _, body) = http("GET", &format!("{base}/@connections/{id}"), vec![]).await;
+    assert_eq!(status, 200);
+    let info: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(info["identity"]["sourceIp"], "127.0.0.1");
+    assert!(info["connectedAt"].as_str().unwrap().ends_with('Z'));
+
+    let wrong_stage = base.replace("/dev", "/prod");
+    let (status, _, _) = http(
+        "POST",
+        &format!("{wrong_stage}/@connections/{id}"),
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    let (status, _, _) = http("DELETE", &format!("{base}/@connections/{id}"), vec![]).await;
+    assert_eq!(status, 204);
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1000);
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1000);
+    assert_eq!(
+        disconnect["requestContext"]["disconnectReason"],
+        "Connection Closed Normally"
+    );
+
+    for method in ["POST", "GET", "DELETE"] {
+        let (status, headers, body) =
+            http(method, &format!("{base}/@connections/{id}"), b"x".to_vec()).await;
+        assert_eq!(status, 410, "{method}");
+        assert!(body.is_empty());
+        assert!(headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("x-amzn-ErrorType") && v == "GoneException"));
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slow_integration_does_not_hold_up_later_messages() {
+    let definition = "name: slow\nrouteSelectionExpression: $request.body.speed\n\
+                      integrations: {f: {integrationType: AWS_PROXY}}\n\
+                      routes: {$default: {target: integrations/f, routeResponseSelectionExpression: $default}}\n";
+    let server = start(definition, |b| {
+        b.handler("f", |event: Value, _| async move {
+            let body = event["body"].as_str().unwrap().to_string();
+            if body.contains("slow") {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Ok(json!({"statusCode": 200, "body": body}))
+        })
+    })
+    .await;
+    let mut client = connect(&server.url()).await;
+    client
+        .send(Message::text(r#"{"speed":"slow"}"#))
+        .await
+        .unwrap();
+    client
+        .send(Message::text(r#"{"speed":"fast"}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut client).await, r#"{"speed":"fast"}"#);
+    assert_eq!(next_text(&mut client).await, r#"{"speed":"slow"}"#);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn handler_errors_and_timeouts_send_error_frames_and_the_connection_lives() {
+    let definition = "name: errors\nrouteSelectionExpression: $request.body.case\n\
+                      integrations: {f: {integrationType: AWS_PROXY, timeoutInMillis: 100}}\n\
+                      routes: {$default: {target: integrations/f}}\n";
+    let server = start(definition, |b| {
+        b.handler("f", |event: Value, _| async move {
+            let body = event["body"].as_str().unwrap().to_string();
+            if body.contains("slow") {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+            Err("boom".to_string())
+        })
+    })
+    .await;
+    let mut client = connect(&server.url()).await;
+    client
+        .send(Message::text(r#"{"case":"throw"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client)
+        .await
+        .starts_with(r#"{"message": "Internal server error", "connectionId":""#));
+    client
+        .send(Message::text(r#"{"case":"slow"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client)
+        .await
+        .starts_with(r#"{"message": "Endpoint request timed out", "connectionId":""#));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn plain_http_gets_426_and_unknown_paths_are_refused() {
+    let server = start(MOCKS, |b| b).await;
+    let (status, _, _) = http("GET", &server.management_url(), vec![]).await;
+    assert_eq!(status, 426);
+    match tokio_tungstenite::connect_async(server.url().replace("/dev", "/other")).await {
+        Err(WsError::Http(response)) => assert_eq!(response.status().as_u16(), 403),
+        other => panic!("expected 403, got {other:?}"),
+    }
+    // Clients may also connect at the root.
+    let root = format!("ws://{}/", server.local_addr());
+    let mut client = connect(&root).await;
+    client
+        .send(Message::text(r#"{"action":"whoami"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client).await.contains(r#""stage": "dev""#));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn idle_connections_close_with_1001_going_away() {
+    let definition = format!("{CHAT}settings: {{idleTimeoutSeconds: 1}}\n");
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let server = start(&definition, |b| {
+        b.handler("connection", move |event, _| {
+            let tx = tx.clone();
+            async move {
+                tx.send(event).unwrap();
+                Ok(json!({"statusCode": 200}))
+            }
+        })
+    })
+    .await;
+    let mut client = connect(&server.url()).await;
+    recv(&mut events).await;
+    let close = next_close(&mut client).await;
+    assert_eq!(
+        (u16::from(close.code), close.reason.as_str()),
+        (1001, "Going away")
+    );
+    let disconnect = recv(&mut events).await;
+    assert_eq!(
+        disconnect["requestContext"]["disconnectReason"],
+        "Going away"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_clients_with_1001_and_runs_disconnect() {
+    let (server, mut events) = chat().await;
+    let mut client = connect(&server.url()).await;
+    recv(&mut events).await;
+    let stopping = tokio::spawn(server.shutdown());
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1001);
+    assert_eq!(
+        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
+        1001
+    );
+    tokio::time::timeout(WAIT, stopping).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn garbage_before_the_upgrade_gets_400() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start(MOCKS, |b| b).await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    stream
+        .write_all(b"\x16\x03\x01garbage\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(WAIT, stream.read_to_string(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    server.shutdown().await;
+}
