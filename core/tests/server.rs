@@ -509,3 +509,216 @@ async fn garbage_before_the_upgrade_gets_400() {
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     server.shutdown().await;
 }
+
+/// A tiny HTTP backend for the tests: answers every request with `answer(method, path, headers, body)`
+/// and reports what it got.
+async fn backend<F>(
+    answer: F,
+) -> (
+    String,
+    mpsc::UnboundedReceiver<(String, String, Vec<(String, String)>, String)>,
+)
+where
+    F: Fn(&str, &str) -> (u16, Vec<(&'static str, &'static str)>, String) + Send + Sync + 'static,
+{
+    use hyper::server::conn::http1;
+    use hyper::service::service_fn;
+    use hyper_util::rt::TokioIo;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::unbounded_channel();
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (tx, answer) = (tx.clone(), answer.clone());
+            tokio::spawn(async move {
+                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let (tx, answer) = (tx.clone(), answer.clone());
+                    async move {
+                        let method = request.method().to_string();
+                        let path = request.uri().path().to_string();
+                        let headers = request
+                            .headers()
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+                            .collect();
+                        let body = request.into_body().collect().await.unwrap().to_bytes();
+                        let body = String::from_utf8_lossy(&body).into_owned();
+                        let (status, headers_out, text) = answer(&method, &body);
+                        tx.send((method, path, headers, body)).unwrap();
+                        let mut response = hyper::Response::builder().status(status);
+                        for (k, v) in headers_out {
+                            response = response.header(k, v);
+                        }
+                        Ok::<_, std::convert::Infallible>(
+                            response.body(Full::new(Bytes::from(text))).unwrap(),
+                        )
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn lambda_functions_are_invoked_through_the_invoke_api() {
+    // A Lambda Invoke API server: the function echoes the body, or fails when asked to.
+    let (endpoint, mut calls) = backend(|_, body| {
+        let event: Value = serde_json::from_str(body).unwrap();
+        let text = event["body"].as_str().unwrap_or("").to_string();
+        if text.contains("fail") {
+            let error = json!({"errorMessage": "boom", "errorType": "Exception"}).to_string();
+            (200, vec![("X-Amz-Function-Error", "Unhandled")], error)
+        } else {
+            (
+                200,
+                vec![],
+                json!({"statusCode": 200, "body": format!("echo {text}")}).to_string(),
+            )
+        }
+    })
+    .await;
+    let definition = format!(
+        "name: lambda\nrouteSelectionExpression: $request.body.action\n\
+         integrations:\n  byurl: {{integrationType: AWS_PROXY, integrationUri: '{endpoint}/2015-03-31/functions/echo/invocations'}}\n\
+         \x20 byarn: {{integrationType: AWS_PROXY, integrationUri: 'arn:aws:lambda:us-east-1:123456789012:function:echo'}}\n\
+         routes:\n  url: {{target: integrations/byurl, routeResponseSelectionExpression: $default}}\n\
+         \x20 arn: {{target: integrations/byarn, routeResponseSelectionExpression: $default}}\n"
+    );
+    let server = start(&definition, |b| b.lambda_endpoint(endpoint.clone())).await;
+    let mut client = connect(&server.url()).await;
+    for route in ["url", "arn"] {
+        let message = format!(r#"{{"action":"{route}"}}"#);
+        client.send(Message::text(message.clone())).await.unwrap();
+        assert_eq!(next_text(&mut client).await, format!("echo {message}"));
+        let (method, path, headers, body) = recv(&mut calls).await;
+        assert_eq!(
+            (method.as_str(), path.as_str()),
+            ("POST", "/2015-03-31/functions/echo/invocations")
+        );
+        assert!(headers
+            .iter()
+            .any(|(k, v)| k == "x-amz-invocation-type" && v == "RequestResponse"));
+        let event: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(event["requestContext"]["routeKey"], route);
+    }
+    client
+        .send(Message::text(r#"{"action":"url","x":"fail"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client)
+        .await
+        .starts_with(r#"{"message": "Internal server error""#));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn http_integrations_get_the_message_and_answer_two_way_routes() {
+    let (url, mut calls) = backend(|_, body| {
+        (
+            200,
+            vec![("Content-Type", "text/plain")],
+            format!("got {body}"),
+        )
+    })
+    .await;
+    let definition = format!(
+        "name: http\nrouteSelectionExpression: $request.body.action\nstageVariables: {{backend: '{}'}}\n\
+         integrations:\n  proxy: {{integrationType: HTTP_PROXY, integrationUri: 'http://${{stageVariables.backend}}/proxy'}}\n\
+         \x20 custom:\n    integrationType: HTTP\n    integrationUri: '{url}/custom'\n    integrationMethod: PUT\n\
+         \x20   requestTemplates: {{$default: '{{\"who\": \"$context.connectionId\"}}'}}\n\
+         \x20   integrationResponses: {{/2\\d\\d/: {{responseTemplates: {{$default: 'custom $input.body'}}}}}}\n\
+         routes:\n  proxy: {{target: integrations/proxy, routeResponseSelectionExpression: $default}}\n\
+         \x20 custom: {{target: integrations/custom, routeResponseSelectionExpression: $default}}\n",
+        url.trim_start_matches("http://")
+    );
+    let server = start(&definition, |b| b).await;
+    let mut client = connect(&server.url()).await;
+    client
+        .send(Message::text(r#"{"action":"proxy"}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_text(&mut client).await, r#"got {"action":"proxy"}"#);
+    let (method, path, _, _) = recv(&mut calls).await;
+    assert_eq!((method.as_str(), path.as_str()), ("POST", "/proxy"));
+    client
+        .send(Message::text(r#"{"action":"custom"}"#))
+        .await
+        .unwrap();
+    let reply = next_text(&mut client).await;
+    let (method, path, _, body) = recv(&mut calls).await;
+    assert_eq!((method.as_str(), path.as_str()), ("PUT", "/custom"));
+    assert!(body.starts_with(r#"{"who": ""#), "{body}");
+    assert_eq!(reply, format!("custom got {body}"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_connect_handler_cannot_post_to_its_own_connection() {
+    let (tx, mut answers) = mpsc::unbounded_channel();
+    let management = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let base = management.clone();
+    let server = start(CHAT, move |b| {
+        b.handler("connection", move |event: Value, _| {
+            let (tx, base) = (tx.clone(), base.clone());
+            async move {
+                if event["requestContext"]["eventType"] == "CONNECT" {
+                    let id = event["requestContext"]["connectionId"]
+                        .as_str()
+                        .unwrap()
+                        .to_string();
+                    let url = format!("{}/@connections/{id}", base.lock().unwrap());
+                    tx.send(http("POST", &url, b"too early".to_vec()).await.0)
+                        .unwrap();
+                }
+                Ok(json!({"statusCode": 200}))
+            }
+        })
+    })
+    .await;
+    *management.lock().unwrap() = server.management_url();
+    let _client = connect(&server.url()).await;
+    assert_eq!(recv(&mut answers).await, 410);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_is_closed_instead_of_buffered() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, mut events) = chat().await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    let handshake = format!(
+        "GET /dev HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        server.local_addr()
+    );
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let mut head = [0u8; 256];
+    let n = stream.read(&mut head).await.unwrap();
+    assert!(head[..n].starts_with(b"HTTP/1.1 101"));
+    let id = recv(&mut events).await["requestContext"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // From here on the client reads nothing.
+    let url = format!("{}/@connections/{id}", server.management_url());
+    let mut statuses = Vec::new();
+    for _ in 0..2_000 {
+        let (status, _, _) = http("POST", &url, vec![b'x'; 131_072]).await;
+        statuses.push(status);
+        if status != 200 {
+            break;
+        }
+    }
+    assert!(statuses.len() < 2_000, "never refused");
+    assert!(matches!(statuses.last(), Some(429 | 410)), "{statuses:?}");
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1008);
+    let (status, _, _) = http("POST", &url, b"x".to_vec()).await;
+    assert_eq!(status, 410);
+    server.shutdown().await;
+}

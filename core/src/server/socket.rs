@@ -163,8 +163,15 @@ where
             },
             Some(message) = outbound.recv() => {
                 idle_at = Instant::now() + idle;
-                if send(&mut ws, message, max_frame).await.is_err() {
-                    return (1006, "Connection closed abnormally".into());
+                // A client that does not read blocks this send; a close request must still get through.
+                tokio::select! {
+                    sent = send(&mut ws, message, max_frame) => if sent.is_err() {
+                        return (1006, "Connection closed abnormally".into());
+                    },
+                    Ok(()) = close.changed() => {
+                        let cause = (*close.borrow()).unwrap_or(CloseCause::ClientNotReading);
+                        return (cause.code(), cause.reason().to_string());
+                    }
                 }
             }
             Ok(()) = close.changed() => {}
