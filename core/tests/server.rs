@@ -722,3 +722,52 @@ async fn a_client_that_never_reads_is_closed_instead_of_buffered() {
     assert_eq!(status, 410);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn wsgate_serve_prints_where_it_listens_and_stops_cleanly_on_sigterm() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_wsgate"))
+        .args([
+            "serve",
+            "examples/mock-templates/api.yaml",
+            "--port",
+            "0",
+            "--stage",
+            "test",
+        ])
+        .current_dir(&root)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let url = line.strip_prefix("listening on ").expect(&line).to_string();
+    assert!(
+        url.starts_with("ws://127.0.0.1:") && url.ends_with("/test"),
+        "{url}"
+    );
+    let mut client = connect(&url).await;
+    client
+        .send(Message::text(r#"{"action":"whoami"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client).await.contains(r#""stage": "test""#));
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1001);
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
