@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+# The load test holds 1,000 client and 1,000 server sockets open at once.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 rustup component add rustfmt clippy >/dev/null
 rustup target add wasm32-unknown-unknown >/dev/null
