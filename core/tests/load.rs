@@ -49,7 +49,7 @@ async fn a_thousand_clients_get_every_reply() {
                 ws.feed(Message::text(message)).await.unwrap();
             }
             ws.flush().await.unwrap();
-            let mut seen = vec![false; MESSAGES];
+            let mut seen = [false; MESSAGES];
             for _ in 0..MESSAGES {
                 let reply = match ws.next().await {
                     Some(Ok(Message::Text(text))) => text,
