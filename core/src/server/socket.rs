@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -23,6 +23,9 @@ use super::registry::{Live, Outbound};
 use super::{now_ms, status_line, Shared};
 use crate::engine::{parse_query, Action, Connection};
 use crate::frame::CloseCause;
+
+/// Messages of one connection handled at the same time, at most.
+const MAX_IN_FLIGHT: usize = 1024;
 
 /// The 101 or the refusal of a WebSocket upgrade request, then the connection's life.
 pub async fn handshake<S>(
@@ -133,17 +136,23 @@ where
     let max_frame = settings.max_frame_bytes;
     let ends_at = Instant::now() + Duration::from_secs(settings.max_connection_seconds);
     let mut idle_at = Instant::now() + idle;
+    // Messages being handled at once on this connection; at the limit the gateway stops reading, so a
+    // flooding client is slowed by TCP instead of growing memory.
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let mut permit: Option<OwnedSemaphorePermit> = None;
     loop {
         let requested = *close.borrow_and_update();
         if let Some(cause) = requested {
             return close_with(&mut ws, cause).await;
         }
         tokio::select! {
-            inbound = ws.next() => match inbound {
+            Ok(acquired) = in_flight.clone().acquire_owned(), if permit.is_none() => permit = Some(acquired),
+            inbound = ws.next(), if permit.is_some() => match inbound {
                 Some(Ok(Message::Text(text))) => {
                     idle_at = Instant::now() + idle;
                     live.touch(now_ms());
-                    tokio::spawn(message(shared.clone(), live.clone(), text.to_string()));
+                    let permit = permit.take();
+                    tokio::spawn(message(shared.clone(), live.clone(), text.to_string(), permit));
                 }
                 Some(Ok(Message::Binary(_))) => return close_with(&mut ws, CloseCause::BinaryFrame).await,
                 Some(Ok(Message::Close(frame))) => {
@@ -233,7 +242,12 @@ where
 
 /// One message: route it, invoke the integration, send what the engine says — on its own task, so a slow
 /// integration never holds up the next message.
-async fn message(shared: Arc<Shared>, live: Arc<Live>, text: String) {
+async fn message(
+    shared: Arc<Shared>,
+    live: Arc<Live>,
+    text: String,
+    _permit: Option<OwnedSemaphorePermit>,
+) {
     let request = shared.request();
     let decision = shared.engine.message(&live.connection, &request, &text);
     for action in shared.run(decision, &live.connection, &request).await {
