@@ -11,24 +11,8 @@ use wsgate_core::Api;
 const CONNECTIONS: usize = 1_000;
 const MESSAGES: usize = 100;
 
-const ECHO: &str = r#"
-name: load
-routeSelectionExpression: $request.body.action
-models:
-  Message: { schema: { type: object, required: [action, n] } }
-integrations:
-  echo:
-    integrationType: MOCK
-    requestTemplates: { $default: '{"statusCode": 200}' }
-    integrationResponses:
-      /200/: { responseTemplates: { $default: '$input.body' } }
-routes:
-  echo:
-    target: integrations/echo
-    modelSelectionExpression: $default
-    requestModels: { $default: Message }
-    routeResponseSelectionExpression: $default
-"#;
+/// Selection, validation and a two-way MOCK integration: what most routes do.
+const ECHO: &str = include_str!("../../examples/echo/api.yaml");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_clients_get_every_reply() {

@@ -1,37 +1,44 @@
 //! Request, message and connection ids in API Gateway's format, and the time formats events use.
 //! Nothing here reads a clock or an entropy source: callers pass times and seeds in.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use base64::Engine as _;
 
 /// Makes ids like `XDmENcnwIE0CFEQ=`: 11 bytes in URL-safe base64, 16 characters ending in `=`.
-#[derive(Debug, Clone)]
+/// Shared freely between threads: each id is a function of the seed and a counter.
+#[derive(Debug)]
 pub struct Ids {
-    state: u64,
+    seed: u64,
+    counter: AtomicU64,
 }
 
 impl Ids {
     /// A deterministic sequence: the same seed gives the same ids (simulations, vectors).
     pub fn seeded(seed: u64) -> Self {
-        Self { state: seed }
+        Self {
+            seed,
+            counter: AtomicU64::new(0),
+        }
     }
 
-    pub fn next_id(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
+    pub fn next_id(&self) -> String {
+        let n = self.counter.fetch_add(2, Ordering::Relaxed);
+        let a = splitmix(self.seed, n + 1);
+        let b = splitmix(self.seed, n + 2);
         let mut bytes = [0u8; 11];
         bytes[..8].copy_from_slice(&a.to_be_bytes());
         bytes[8..].copy_from_slice(&b.to_be_bytes()[..3]);
         base64::engine::general_purpose::URL_SAFE.encode(bytes)
     }
+}
 
-    /// splitmix64: cheap, well mixed, and enough to keep ids distinct.
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+/// The n-th output of splitmix64 from `seed`: cheap, well mixed, and enough to keep ids distinct.
+fn splitmix(seed: u64, n: u64) -> u64 {
+    let mut z = seed.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// (year, month, day, hour, minute, second, millisecond) in UTC of a Unix time in milliseconds.
@@ -84,7 +91,7 @@ mod tests {
 
     #[test]
     fn ids_have_the_aws_shape_and_do_not_repeat() {
-        let mut ids = Ids::seeded(7);
+        let ids = Ids::seeded(7);
         let a = ids.next_id();
         let b = ids.next_id();
         assert_eq!(a.len(), 16);

@@ -464,10 +464,16 @@ fn actions(actions: Vec<Action>) -> Decision {
 /// A MOCK answers with the `statusCode` its request template produced (200 when it produced none, SPEC §5.4
 /// [?]), and its response body is the client's message, so `$input.body` in a response template echoes it.
 fn mock_outcome(request: &Value, message: &str) -> Outcome {
+    /// Only `statusCode` of the rendered request template matters; the rest is skipped, not built.
+    #[derive(Deserialize)]
+    struct MockRequest {
+        #[serde(rename = "statusCode")]
+        status_code: Option<u64>,
+    }
     let status = request
         .as_str()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .and_then(|v| v.get("statusCode").and_then(Value::as_u64))
+        .and_then(|text| serde_json::from_str::<MockRequest>(text).ok())
+        .and_then(|m| m.status_code)
         .map_or(200, |s| s as u16);
     Outcome::Http {
         status,

@@ -155,7 +155,7 @@ const DEFAULT_CONNECTED_AT: u64 = 1_700_000_000_000;
 impl Session {
     /// A new, not yet connected client of `engine` (shared, so bindings can keep sessions alive on their own).
     pub fn new(engine: Arc<Engine>, options: SessionOptions) -> Self {
-        let mut ids = Ids::seeded(options.seed.unwrap_or(1));
+        let ids = Ids::seeded(options.seed.unwrap_or(1));
         let connection_id = options.connection_id.unwrap_or_else(|| ids.next_id());
         let domain_name = options
             .domain_name

@@ -26,7 +26,7 @@ mod socket;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -70,12 +70,12 @@ pub(crate) struct Shared {
     engine: Arc<Engine>,
     invoker: Invoker,
     registry: Registry,
-    ids: Mutex<Ids>,
+    ids: Ids,
 }
 
 impl Shared {
     fn next_id(&self) -> String {
-        self.ids.lock().unwrap_or_else(|e| e.into_inner()).next_id()
+        self.ids.next_id()
     }
 
     fn request(&self) -> Request {
@@ -89,15 +89,14 @@ impl Shared {
     /// Makes the integration call a decision asks for, and returns every action for the client.
     async fn run(&self, decision: Decision, conn: &Connection, request: &Request) -> Vec<Action> {
         let started = Instant::now();
-        let route = decision.route_key.clone().unwrap_or_default();
-        let integration = decision.invocation.as_ref().map(|i| i.id.clone());
+        let route = decision.route_key.as_deref().unwrap_or("");
         let mut actions = decision.actions;
         let mut status = decision.integration_response.map(|r| r.status);
         if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
             let api = self.engine.api();
             let outcome = self
                 .invoker
-                .invoke(api, invocation, &route, conn, &request.request_id)
+                .invoke(api, invocation, route, conn, &request.request_id)
                 .await;
             if let crate::engine::Outcome::Failed(reason) = &outcome {
                 tracing::warn!(connection = %conn.connection_id, integration = %invocation.id, %reason, "integration failed");
@@ -108,8 +107,8 @@ impl Shared {
         }
         tracing::info!(
             connection = %conn.connection_id,
-            route = %route,
-            integration = integration.as_deref().unwrap_or("-"),
+            route,
+            integration = decision.invocation.as_ref().map_or("-", |i| i.id.as_str()),
             status = status.unwrap_or(0),
             latency_ms = started.elapsed().as_millis() as u64,
             "route"
@@ -175,7 +174,7 @@ impl GatewayBuilder {
             engine: Arc::new(Engine::new(self.api)),
             invoker,
             registry: Registry::default(),
-            ids: Mutex::new(Ids::seeded(seed)),
+            ids: Ids::seeded(seed),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept(shared.clone(), listener, shutdown_rx));

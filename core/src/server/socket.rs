@@ -21,7 +21,7 @@ use tokio_tungstenite::WebSocketStream;
 use super::head::Head;
 use super::registry::{Live, Outbound};
 use super::{now_ms, status_line, Shared};
-use crate::engine::{parse_query, Action, Connection};
+use crate::engine::{parse_query, Action, Connection, Decision, Request};
 use crate::frame::CloseCause;
 
 /// Messages of one connection handled at the same time, at most.
@@ -100,7 +100,7 @@ pub async fn handshake<S>(
     let rest = rest[head.len..].to_vec();
     let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
     live.established.store(true, Ordering::Release);
-    let (code, reason) = serve(&shared, ws, &live, outbound, close).await;
+    let Err((code, reason)) = serve(&shared, ws, &live, outbound, close).await;
     live.established.store(false, Ordering::Release);
     shared.registry.remove(live.id());
     let request = shared.request();
@@ -120,14 +120,14 @@ async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
     let _ = stream.shutdown().await;
 }
 
-/// Moves frames until the connection ends; returns the `disconnectStatusCode` and `disconnectReason`.
+/// Moves frames until the connection ends; the error is the `disconnectStatusCode` and `disconnectReason`.
 async fn serve<S>(
     shared: &Arc<Shared>,
     mut ws: WebSocketStream<S>,
     live: &Arc<Live>,
     mut outbound: mpsc::Receiver<Outbound>,
     mut close: watch::Receiver<Option<CloseCause>>,
-) -> (u16, String)
+) -> Result<std::convert::Infallible, (u16, String)>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -135,7 +135,10 @@ where
     let idle = Duration::from_secs(settings.idle_timeout_seconds);
     let max_frame = settings.max_frame_bytes;
     let ends_at = Instant::now() + Duration::from_secs(settings.max_connection_seconds);
-    let mut idle_at = Instant::now() + idle;
+    // One timer serves both limits; it moves when it fires, not on every message.
+    let mut last_active = Instant::now();
+    let timer = sleep_until((last_active + idle).min(ends_at));
+    tokio::pin!(timer);
     // Messages being handled at once on this connection; at the limit the gateway stops reading, so a
     // flooding client is slowed by TCP instead of growing memory.
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
@@ -145,47 +148,83 @@ where
         if let Some(cause) = requested {
             return close_with(&mut ws, cause).await;
         }
+        // Checked here too, because a client that never pauses keeps the timer branch from being polled.
+        if Instant::now() >= ends_at {
+            return close_with(&mut ws, CloseCause::MaxDurationReached).await;
+        }
         tokio::select! {
+            biased;
             Ok(acquired) = in_flight.clone().acquire_owned(), if permit.is_none() => permit = Some(acquired),
             inbound = ws.next(), if permit.is_some() => match inbound {
                 Some(Ok(Message::Text(text))) => {
-                    idle_at = Instant::now() + idle;
+                    last_active = Instant::now();
                     live.touch(now_ms());
-                    let permit = permit.take();
-                    tokio::spawn(message(shared.clone(), live.clone(), text.to_string(), permit));
+                    let request = shared.request();
+                    let decision = shared.engine.message(&live.connection, &request, &text);
+                    if decision.pending.is_some() {
+                        let task = finish(shared.clone(), live.clone(), decision, request, permit.take());
+                        tokio::spawn(task);
+                        continue;
+                    }
+                    // Decided without an integration call (MOCK, Forbidden, Bad request body): answer right here.
+                    for action in shared.run(decision, &live.connection, &request).await {
+                        if let Action::Send { text } = action {
+                            deliver(&mut ws, Outbound::Text(text), max_frame, &mut close).await?;
+                        }
+                    }
                 }
                 Some(Ok(Message::Binary(_))) => return close_with(&mut ws, CloseCause::BinaryFrame).await,
                 Some(Ok(Message::Close(frame))) => {
                     // tungstenite answers the close frame; flushing sends that answer.
                     let _ = ws.flush().await;
-                    return match frame {
+                    return Err(match frame {
                         Some(f) => (u16::from(f.code), f.reason.to_string()),
                         None => (1005, "Client-side close frame status not set".into()),
-                    };
+                    });
                 }
                 Some(Ok(_)) => {} // pings are answered by tungstenite; pongs need nothing
                 Some(Err(WsError::Capacity(_))) => return close_with(&mut ws, CloseCause::MessageTooLarge).await,
                 Some(Err(WsError::Utf8(_))) => return close_with(&mut ws, CloseCause::InvalidUtf8).await,
                 Some(Err(WsError::Protocol(_))) => return close_with(&mut ws, CloseCause::ProtocolError).await,
                 // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
-                Some(Err(_)) | None => return (1006, "Connection closed abnormally".into()),
+                Some(Err(_)) | None => return Err(dropped()),
             },
             Some(message) = outbound.recv() => {
-                idle_at = Instant::now() + idle;
-                // A client that does not read blocks this send; a close request must still get through.
-                tokio::select! {
-                    sent = send(&mut ws, message, max_frame) => if sent.is_err() {
-                        return (1006, "Connection closed abnormally".into());
-                    },
-                    Ok(()) = close.changed() => {
-                        let cause = (*close.borrow()).unwrap_or(CloseCause::ClientNotReading);
-                        return (cause.code(), cause.reason().to_string());
-                    }
-                }
+                last_active = Instant::now();
+                deliver(&mut ws, message, max_frame, &mut close).await?;
             }
             Ok(()) = close.changed() => {}
-            () = sleep_until(idle_at) => return close_with(&mut ws, CloseCause::IdleTimeout).await,
-            () = sleep_until(ends_at) => return close_with(&mut ws, CloseCause::MaxDurationReached).await,
+            () = &mut timer => {
+                if Instant::now() >= last_active + idle {
+                    return close_with(&mut ws, CloseCause::IdleTimeout).await;
+                }
+                timer.as_mut().reset((last_active + idle).min(ends_at));
+            }
+        }
+    }
+}
+
+/// 1006: the TCP connection ended without a close frame.
+fn dropped() -> (u16, String) {
+    (1006, "Connection closed abnormally".into())
+}
+
+/// Sends one message. A client that does not read blocks the send; a close request still gets through, and
+/// ends the connection without waiting to write anything more.
+async fn deliver<S>(
+    ws: &mut WebSocketStream<S>,
+    message: Outbound,
+    max_frame: usize,
+    close: &mut watch::Receiver<Option<CloseCause>>,
+) -> Result<(), (u16, String)>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    tokio::select! {
+        sent = send(ws, message, max_frame) => sent.map_err(|_| dropped()),
+        Ok(()) = close.changed() => {
+            let cause = (*close.borrow()).unwrap_or(CloseCause::ClientNotReading);
+            Err((cause.code(), cause.reason().to_string()))
         }
     }
 }
@@ -228,7 +267,10 @@ where
 }
 
 /// The gateway closes the connection with API Gateway's code and reason for `cause`.
-async fn close_with<S>(ws: &mut WebSocketStream<S>, cause: CloseCause) -> (u16, String)
+async fn close_with<S>(
+    ws: &mut WebSocketStream<S>,
+    cause: CloseCause,
+) -> Result<std::convert::Infallible, (u16, String)>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -237,19 +279,18 @@ where
         reason: cause.reason().into(),
     };
     let _ = ws.close(Some(frame)).await;
-    (cause.code(), cause.reason().to_string())
+    Err((cause.code(), cause.reason().to_string()))
 }
 
-/// One message: route it, invoke the integration, send what the engine says — on its own task, so a slow
-/// integration never holds up the next message.
-async fn message(
+/// Finishes a message whose integration must be called, on its own task, so a slow integration never holds up
+/// the next message.
+async fn finish(
     shared: Arc<Shared>,
     live: Arc<Live>,
-    text: String,
+    decision: Decision,
+    request: Request,
     _permit: Option<OwnedSemaphorePermit>,
 ) {
-    let request = shared.request();
-    let decision = shared.engine.message(&live.connection, &request, &text);
     for action in shared.run(decision, &live.connection, &request).await {
         if let Action::Send { text } = action {
             let _ = live.send(Outbound::Text(text));

@@ -1,0 +1,204 @@
+//! A WebSocket load generator for two-way echo routes, bounded in messages and time. It measures messages/s,
+//! latency percentiles and, given the server's pid, the server's CPU time per message and its memory per idle
+//! connection (from /proc).
+//!
+//! ```sh
+//! cargo run --release -p wsgate-core --example loadgen -- URL [--connections 100] [--messages 2000] \
+//!     [--size 60] [--in-flight 8] [--seconds 60] [--pid PID] [--idle 5000]
+//! ```
+//! Each message is `{"action":"echo","n":N,"pad":"..."}` of `--size` bytes; the server must send it back.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+struct Options {
+    url: String,
+    connections: usize,
+    messages: usize,
+    size: usize,
+    in_flight: usize,
+    seconds: u64,
+    pid: Option<u32>,
+    idle: usize,
+}
+
+fn options() -> Options {
+    let mut args = std::env::args().skip(1);
+    let mut o = Options {
+        url: String::new(),
+        connections: 100,
+        messages: 2000,
+        size: 60,
+        in_flight: 8,
+        seconds: 60,
+        pid: None,
+        idle: 0,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .expect("a number after the flag")
+        };
+        match arg.as_str() {
+            "--connections" => o.connections = value() as usize,
+            "--messages" => o.messages = value() as usize,
+            "--size" => o.size = value() as usize,
+            "--in-flight" => o.in_flight = value() as usize,
+            "--seconds" => o.seconds = value(),
+            "--pid" => o.pid = Some(value() as u32),
+            "--idle" => o.idle = value() as usize,
+            url => o.url = url.to_string(),
+        }
+    }
+    assert!(!o.url.is_empty(), "usage: loadgen URL [options]");
+    o
+}
+
+/// utime + stime of a process, in seconds (Linux /proc).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+        f.iter().filter_map(|v| v.parse::<f64>().ok()).sum()
+    });
+    ticks / 100.0
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn message(n: usize, size: usize) -> String {
+    let head = format!(r#"{{"action":"echo","n":{n},"pad":""#);
+    let pad = size.saturating_sub(head.len() + 2);
+    format!("{head}{}\"}}", "x".repeat(pad))
+}
+
+/// One connection: keeps `in_flight` messages outstanding until `messages` are answered; returns latencies.
+async fn run_connection(
+    url: String,
+    messages: usize,
+    size: usize,
+    in_flight: usize,
+    deadline: Instant,
+) -> Vec<Duration> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
+        .await
+        .expect("connects");
+    let mut sent_at = vec![Instant::now(); messages];
+    let mut latencies = Vec::with_capacity(messages);
+    let mut next = 0;
+    while latencies.len() < messages && Instant::now() < deadline {
+        while next < messages && next - latencies.len() < in_flight {
+            sent_at[next] = Instant::now();
+            ws.feed(Message::text(message(next, size)))
+                .await
+                .expect("sends");
+            next += 1;
+        }
+        ws.flush().await.expect("flushes");
+        match tokio::time::timeout_at(deadline.into(), ws.next()).await {
+            Ok(Some(Ok(Message::Text(reply)))) => {
+                let n: usize = reply
+                    .split("\"n\":")
+                    .nth(1)
+                    .and_then(|r| r.split(',').next())
+                    .and_then(|n| n.parse().ok())
+                    .expect("the reply echoes n");
+                latencies.push(sent_at[n].elapsed());
+            }
+            Ok(other) => panic!("unexpected {other:?}"),
+            Err(_) => break,
+        }
+    }
+    let _ = ws.close(None).await;
+    latencies
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn idle_memory(o: &Options, pid: u32) {
+    let before = rss_kib(pid);
+    let mut sockets = Vec::with_capacity(o.idle);
+    for _ in 0..o.idle {
+        sockets.push(
+            tokio_tungstenite::connect_async(&o.url)
+                .await
+                .expect("connects")
+                .0,
+        );
+    }
+    // Every handshake has completed; the server has allocated all it will for an idle connection.
+    let after = rss_kib(pid);
+    println!(
+        "idle connections: {}  server RSS: {before} KiB -> {after} KiB  per connection: {:.1} KiB",
+        o.idle,
+        (after.saturating_sub(before)) as f64 / o.idle as f64
+    );
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let o = options();
+    if o.idle > 0 {
+        return idle_memory(&o, o.pid.expect("--idle needs --pid")).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(o.seconds);
+    let cpu_before = o.pid.map(cpu_seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..o.connections)
+        .map(|_| {
+            tokio::spawn(run_connection(
+                o.url.clone(),
+                o.messages,
+                o.size,
+                o.in_flight,
+                deadline,
+            ))
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("a connection task"));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let total = latencies.len();
+    let expected = o.connections * o.messages;
+    let cpu = match (o.pid, cpu_before) {
+        (Some(pid), Some(before)) => format!(
+            "{:.2}",
+            (cpu_seconds(pid) - before) * 1e6 / total.max(1) as f64
+        ),
+        _ => "-".into(),
+    };
+    println!(
+        "messages: {total}/{expected}  msgs/s: {:.0}  p50 ms: {:.2}  p99 ms: {:.2}  server CPU us/msg: {cpu}",
+        total as f64 / elapsed,
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+    );
+    if total < expected {
+        std::process::exit(1);
+    }
+}
