@@ -21,5 +21,5 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on URL" 
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-measure "wsgate serve examples/echo/api.yaml" target/release/wsgate serve examples/echo/api.yaml --port 0
+measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
 measure "tokio-tungstenite echo server" target/release/examples/echo_server
