@@ -13,3 +13,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
 cargo test --workspace
+
+# End-to-end with real peers: Python's `websockets` and boto3 against `wsgate serve`.
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+cargo build -p wsgate-core --bin wsgate
+.venv/bin/python -m pytest tests/e2e/python -q

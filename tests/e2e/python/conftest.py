@@ -1,0 +1,45 @@
+"""Starts `wsgate serve` (the binary cargo built) and a Lambda Invoke API server for each test."""
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(HERE))
+
+import lambda_server  # noqa: E402
+
+# boto3 signs every request; wsgate accepts any signature, but boto3 needs credentials to make one.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+
+class Gateway:
+    def __init__(self, process, url):
+        self.process = process
+        self.url = url  # ws://127.0.0.1:PORT/test
+        self.management_url = url.replace("ws://", "http://", 1)
+
+
+@pytest.fixture
+def gateway():
+    invoke_url, invoke_server = lambda_server.start()
+    binary = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
+    process = subprocess.Popen(
+        [binary, "serve", str(HERE / "api.yaml"), "--port", "0", "--lambda-endpoint", invoke_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = process.stdout.readline()  # blocks until wsgate accepts connections
+    assert line.startswith("listening on "), line
+    yield Gateway(process, line.split()[-1])
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    invoke_server.shutdown()
