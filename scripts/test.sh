@@ -14,8 +14,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
 cargo test --workspace
 
-# End-to-end with real peers: Python's `websockets` and boto3 against `wsgate serve`.
+# End-to-end with real peers against `wsgate serve`: Node's `ws` and the aws-sdk, then Python's `websockets`
+# and boto3 (with Lambda handlers behind an Invoke API server).
+cargo build -p wsgate-core --bin wsgate
+(cd tests/e2e/node && npm ci --silent --no-audit --no-fund && npm test --silent)
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
-cargo build -p wsgate-core --bin wsgate
 .venv/bin/python -m pytest tests/e2e/python -q
