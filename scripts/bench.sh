@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Side by side, in one run: wsgate's echo route (selection + validation + two-way MOCK) and a hand-written
-# tokio-tungstenite echo server, under the same loads from the same generator. Prints one line per measurement.
+# Side by side, in one run: wsgate's echo route (selection + validation + two-way MOCK), a hand-written
+# tokio-tungstenite echo server and serverless-offline with an in-process Node handler, under the same loads from
+# the same generator. Prints one line per measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo build --release -q -p wsgate-core --bin wsgate --example loadgen --example echo_server
-loadgen=target/release/examples/loadgen
+(cd bench/serverless-offline && npm ci --silent --no-audit --no-fund --legacy-peer-deps)
+loadgen=$PWD/target/release/examples/loadgen
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-measure() { # NAME COMMAND... : start a server, wait for its "listening on URL" line, load it, stop it
+measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://..." line, load it, stop it
   local name=$1; shift
-  coproc SERVER { exec "$@" 2>/dev/null; }
-  local pid=$SERVER_PID line
-  read -r line <&"${SERVER[0]}"
-  local url=${line#listening on }
+  # serverless-offline announces itself on stderr, the others on stdout: read both.
+  coproc SERVER { exec "$@" 2>&1; }
+  local pid=$SERVER_PID line=""
+  until [[ $line == *"listening on ws://"* ]]; do read -r line <&"${SERVER[0]}"; done
+  local url=${line##*listening on }
+  local out
+  exec {out}<&"${SERVER[0]}" # coproc descriptors do not reach background jobs; a copy does
+  cat <&"$out" >/dev/null &  # keep draining its output, so logging never blocks it
   echo "== $name ($url)"
   "$loadgen" "$url" --connections 100 --messages 2000 --size 60 --in-flight 8 --pid "$pid" | sed 's/^/small  /'
   "$loadgen" "$url" --connections 10 --messages 500 --size 16384 --in-flight 8 --pid "$pid" | sed 's/^/16KiB  /'
@@ -23,3 +30,8 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on URL" 
 
 measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
 measure "tokio-tungstenite echo server" target/release/examples/echo_server
+port=$(free_port)
+cd bench/serverless-offline
+export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1
+measure "serverless-offline, in-process handler" node node_modules/serverless/bin/serverless.js offline start \
+  --useInProcess --websocketPort "$port" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
