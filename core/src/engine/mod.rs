@@ -134,15 +134,12 @@ pub struct ResponseChoice {
 /// Continuation state of an integration call, handed back with its outcome.
 #[derive(Debug, Clone)]
 pub struct Pending {
-    event: EventType,
-    route_key: String,
     integration_id: String,
     two_way: bool,
-    connection_id: String,
-    request_id: String,
-    message_id: String,
-    /// The request's variables and parsed body, for response templates (non-proxy only).
-    template_input: Option<Box<(RequestVars, Option<Value>)>>,
+    /// The event's route, ids and `$context`: for error frames and response templates.
+    vars: RequestVars,
+    /// The message parsed as JSON, for response template selection (non-proxy only).
+    request_json: Option<Value>,
 }
 
 /// Everything the engine decided about one event; also the material of the trace.
@@ -352,28 +349,24 @@ impl Engine {
         json: Option<Value>,
     ) -> Decision {
         let integration = &self.api.integrations[&route.integration];
-        let mut pending = Pending {
-            event: vars.kind,
-            route_key: route.key.clone(),
+        let rendered = match integration.kind {
+            IntegrationType::AwsProxy => Ok(Some(event::proxy_event(&self.api, conn, &vars, body))),
+            IntegrationType::HttpProxy => Ok(Some(Value::String(body.to_string()))),
+            _ => self
+                .render_request(integration, conn, &vars, body, json.as_ref())
+                .map(|text| text.map(Value::String)),
+        };
+        let proxy = integration.kind.is_proxy();
+        let pending = Pending {
             integration_id: integration.id.clone(),
             two_way: route.two_way,
-            connection_id: conn.connection_id.clone(),
-            request_id: vars.request.request_id.clone(),
-            message_id: vars.request.message_id.clone(),
-            template_input: None,
+            vars,
+            request_json: if proxy { None } else { json },
         };
-        let request = match integration.kind {
-            IntegrationType::AwsProxy => event::proxy_event(&self.api, conn, &vars, body),
-            IntegrationType::HttpProxy => Value::String(body.to_string()),
-            _ => {
-                let rendered = self.render_request(integration, conn, &vars, body, json.as_ref());
-                pending.template_input = Some(Box::new((vars, json)));
-                match rendered {
-                    Ok(Some(text)) => Value::String(text),
-                    Ok(None) => return self.fail(&pending, ErrorFrame::UnsupportedMediaType, 415),
-                    Err(_) => return self.fail(&pending, ErrorFrame::InternalServerError, 500),
-                }
-            }
+        let request = match rendered {
+            Ok(Some(request)) => request,
+            Ok(None) => return self.fail(&pending, ErrorFrame::UnsupportedMediaType, 415),
+            Err(_) => return self.fail(&pending, ErrorFrame::InternalServerError, 500),
         };
         let invocation = Invocation {
             id: integration.id.clone(),
@@ -384,8 +377,9 @@ impl Engine {
         };
         let route_key = Some(route.key.clone());
         if integration.kind == IntegrationType::Mock {
-            let outcome = mock_outcome(&invocation.request, body);
-            let done = self.complete(pending, outcome);
+            // A MOCK answers with its request template's status; its response body is the client's message.
+            let status = mock_status(&invocation.request);
+            let done = self.complete_non_proxy(pending, integration, (status, &[], body), None);
             return Decision {
                 route_key,
                 invocation: Some(invocation),
@@ -434,20 +428,21 @@ impl Engine {
     }
 
     pub(crate) fn fail(&self, pending: &Pending, frame: ErrorFrame, status: u16) -> Decision {
-        let action = match pending.event {
+        let vars = &pending.vars;
+        let action = match vars.kind {
             EventType::Connect => Action::Reject { status },
             EventType::Message => Action::Send {
                 text: frame.text(
-                    &pending.connection_id,
-                    &pending.request_id,
-                    &pending.message_id,
+                    &vars.connection_id,
+                    &vars.request.request_id,
+                    &vars.request.message_id,
                     self.api.settings.bad_request_layout,
                 ),
             },
             EventType::Disconnect => return Decision::default(),
         };
         Decision {
-            route_key: Some(pending.route_key.clone()),
+            route_key: Some(vars.route_key.clone()),
             actions: vec![action],
             ..Decision::default()
         }
@@ -461,25 +456,19 @@ fn actions(actions: Vec<Action>) -> Decision {
     }
 }
 
-/// A MOCK answers with the `statusCode` its request template produced (200 when it produced none, SPEC §5.4
-/// [?]), and its response body is the client's message, so `$input.body` in a response template echoes it.
-fn mock_outcome(request: &Value, message: &str) -> Outcome {
-    /// Only `statusCode` of the rendered request template matters; the rest is skipped, not built.
+/// The `statusCode` a MOCK's request template produced; 200 when it produced none (SPEC §5.4 [?]).
+fn mock_status(request: &Value) -> u16 {
+    /// Only `statusCode` matters; the rest of the rendered template is skipped, not built.
     #[derive(Deserialize)]
     struct MockRequest {
         #[serde(rename = "statusCode")]
         status_code: Option<u64>,
     }
-    let status = request
+    request
         .as_str()
         .and_then(|text| serde_json::from_str::<MockRequest>(text).ok())
         .and_then(|m| m.status_code)
-        .map_or(200, |s| s as u16);
-    Outcome::Http {
-        status,
-        headers: Vec::new(),
-        body: message.to_string(),
-    }
+        .map_or(200, |s| s as u16)
 }
 
 /// The template a selection expression picks, falling back to `$default`; with no expression, the only

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{
     select_template, Action, Decision, Engine, ErrorFrame, EventType, Outcome, Pending,
-    RequestVars, ResponseChoice,
+    ResponseChoice,
 };
 use crate::config::{Integration, IntegrationType};
 use crate::selection::{Inputs, IntegrationInputs};
@@ -14,9 +14,9 @@ use crate::template::Scope;
 
 impl Engine {
     /// An integration call finished: decide what the client sees.
-    pub fn complete(&self, mut pending: Pending, outcome: Outcome) -> Decision {
+    pub fn complete(&self, pending: Pending, outcome: Outcome) -> Decision {
         let integration = &self.api.integrations[&pending.integration_id];
-        if pending.event == EventType::Disconnect {
+        if pending.vars.kind == EventType::Disconnect {
             return Decision::default();
         }
         match (&outcome, integration.kind) {
@@ -47,23 +47,13 @@ impl Engine {
             } => (status, headers, body, None),
             Outcome::Timeout | Outcome::Failed(_) => unreachable!("handled above"),
         };
-        let (vars, request_json) = *pending
-            .template_input
-            .take()
-            .expect("non-proxy integrations keep their template input");
         let response = (status, headers.as_slice(), body.as_str());
-        self.complete_non_proxy(
-            &pending,
-            integration,
-            (&vars, request_json),
-            response,
-            error,
-        )
+        self.complete_non_proxy(pending, integration, response, error)
     }
 
     fn complete_proxy(&self, pending: &Pending, outcome: Outcome) -> Decision {
         let mut decision = Decision {
-            route_key: Some(pending.route_key.clone()),
+            route_key: Some(pending.vars.route_key.clone()),
             ..Decision::default()
         };
         let (status, headers, body) = match outcome {
@@ -98,7 +88,7 @@ impl Engine {
             }
             _ => unreachable!("errors are handled by complete"),
         };
-        if pending.event == EventType::Connect {
+        if pending.vars.kind == EventType::Connect {
             // A Lambda result without a statusCode is malformed: 502 (SPEC §12 [I]).
             let Some(status) = status else {
                 return self.fail(pending, ErrorFrame::InternalServerError, 502);
@@ -117,16 +107,15 @@ impl Engine {
         decision
     }
 
-    fn complete_non_proxy(
+    pub(crate) fn complete_non_proxy(
         &self,
-        pending: &Pending,
+        pending: Pending,
         integration: &Integration,
-        (vars, request_json): (&RequestVars, Option<Value>),
         (status, headers, body): (u16, &[(String, String)], &str),
         error: Option<String>,
     ) -> Decision {
         let mut decision = Decision {
-            route_key: Some(pending.route_key.clone()),
+            route_key: Some(pending.vars.route_key.clone()),
             ..Decision::default()
         };
         // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (SPEC §5.3).
@@ -143,7 +132,7 @@ impl Engine {
             key: chosen.map(|r| r.key.clone()),
             status,
         });
-        if pending.event == EventType::Connect {
+        if pending.vars.kind == EventType::Connect {
             let ok = error.is_none() && (200..300).contains(&status);
             let status = if error.is_some() { 502 } else { status };
             decision.actions.push(if ok {
@@ -157,7 +146,7 @@ impl Engine {
             // An unhandled function error reaches the client on any route; a two-way route with no
             // integration response to answer with gets the same frame (SPEC §5.3 [?]).
             if error.is_some() || pending.two_way {
-                return self.with_fail(decision, pending, ErrorFrame::InternalServerError);
+                return self.with_fail(decision, &pending, ErrorFrame::InternalServerError);
             }
             return decision;
         };
@@ -165,7 +154,7 @@ impl Engine {
             return decision;
         }
         let inputs = Inputs {
-            body: request_json.as_ref(),
+            body: pending.request_json.as_ref(),
             stage_variables: Some(&self.api.stage_variables),
             // `$integration.response.body` is not a template selection variable: AWS resolves it to
             // nothing, so the `$default` template applies (SPEC §5.3, observed).
@@ -184,12 +173,12 @@ impl Engine {
             // No template: the integration's body passes through unchanged (SPEC §5.3).
             None => body.to_string(),
             Some(template) => {
-                let context = vars.context(&self.api);
+                let context = pending.vars.context(&self.api);
                 let scope = Scope::new(&context, body, &self.stage_variables);
                 match template.render(&scope) {
                     Ok(text) => text,
                     Err(_) => {
-                        return self.with_fail(decision, pending, ErrorFrame::InternalServerError)
+                        return self.with_fail(decision, &pending, ErrorFrame::InternalServerError)
                     }
                 }
             }
