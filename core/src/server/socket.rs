@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
@@ -120,10 +121,13 @@ async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
     let _ = stream.shutdown().await;
 }
 
+/// The writing half of a client's socket.
+type Sink<S> = SplitSink<WebSocketStream<S>, Message>;
+
 /// Moves frames until the connection ends; the error is the `disconnectStatusCode` and `disconnectReason`.
 async fn serve<S>(
     shared: &Arc<Shared>,
-    mut ws: WebSocketStream<S>,
+    ws: WebSocketStream<S>,
     live: &Arc<Live>,
     mut outbound: mpsc::Receiver<Outbound>,
     mut close: watch::Receiver<Option<CloseCause>>,
@@ -135,6 +139,7 @@ where
     let idle = Duration::from_secs(settings.idle_timeout_seconds);
     let max_frame = settings.max_frame_bytes;
     let ends_at = Instant::now() + Duration::from_secs(settings.max_connection_seconds);
+    let (mut sink, mut stream) = ws.split();
     // One timer serves both limits; it moves when it fires, not on every message.
     let mut last_active = Instant::now();
     let timer = sleep_until((last_active + idle).min(ends_at));
@@ -143,19 +148,21 @@ where
     // flooding client is slowed by TCP instead of growing memory.
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     let mut permit: Option<OwnedSemaphorePermit> = None;
+    // Replies written but not yet flushed: messages that arrived together are answered with one write.
+    let mut unflushed = false;
     loop {
         let requested = *close.borrow_and_update();
         if let Some(cause) = requested {
-            return close_with(&mut ws, cause).await;
+            return close_with(&mut sink, cause).await;
         }
         // Checked here too, because a client that never pauses keeps the timer branch from being polled.
         if Instant::now() >= ends_at {
-            return close_with(&mut ws, CloseCause::MaxDurationReached).await;
+            return close_with(&mut sink, CloseCause::MaxDurationReached).await;
         }
         tokio::select! {
             biased;
             Ok(acquired) = in_flight.clone().acquire_owned(), if permit.is_none() => permit = Some(acquired),
-            inbound = ws.next(), if permit.is_some() => match inbound {
+            inbound = stream.next(), if permit.is_some() => match inbound {
                 Some(Ok(Message::Text(text))) => {
                     last_active = Instant::now();
                     live.touch(now_ms());
@@ -169,34 +176,42 @@ where
                     // Decided without an integration call (MOCK, Forbidden, Bad request body): answer right here.
                     for action in shared.run(decision, &live.connection, &request).await {
                         if let Action::Send { text } = action {
-                            deliver(&mut ws, Outbound::Text(text), max_frame, &mut close).await?;
+                            let write = feed(&mut sink, Outbound::Text(text), max_frame);
+                            with_close(write, &mut close).await?;
+                            unflushed = true;
                         }
                     }
                 }
-                Some(Ok(Message::Binary(_))) => return close_with(&mut ws, CloseCause::BinaryFrame).await,
+                Some(Ok(Message::Binary(_))) => return close_with(&mut sink, CloseCause::BinaryFrame).await,
                 Some(Ok(Message::Close(frame))) => {
                     // tungstenite answers the close frame; flushing sends that answer.
-                    let _ = ws.flush().await;
+                    let _ = sink.flush().await;
                     return Err(match frame {
                         Some(f) => (u16::from(f.code), f.reason.to_string()),
                         None => (1005, "Client-side close frame status not set".into()),
                     });
                 }
                 Some(Ok(_)) => {} // pings are answered by tungstenite; pongs need nothing
-                Some(Err(WsError::Capacity(_))) => return close_with(&mut ws, CloseCause::MessageTooLarge).await,
-                Some(Err(WsError::Utf8(_))) => return close_with(&mut ws, CloseCause::InvalidUtf8).await,
-                Some(Err(WsError::Protocol(_))) => return close_with(&mut ws, CloseCause::ProtocolError).await,
+                Some(Err(WsError::Capacity(_))) => return close_with(&mut sink, CloseCause::MessageTooLarge).await,
+                Some(Err(WsError::Utf8(_))) => return close_with(&mut sink, CloseCause::InvalidUtf8).await,
+                Some(Err(WsError::Protocol(_))) => return close_with(&mut sink, CloseCause::ProtocolError).await,
                 // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
                 Some(Err(_)) | None => return Err(dropped()),
             },
+            // Nothing more has arrived: write what the last messages produced.
+            flushed = sink.flush(), if unflushed => {
+                unflushed = false;
+                flushed.map_err(|_| dropped())?;
+            }
             Some(message) = outbound.recv() => {
                 last_active = Instant::now();
-                deliver(&mut ws, message, max_frame, &mut close).await?;
+                with_close(feed(&mut sink, message, max_frame), &mut close).await?;
+                unflushed = true;
             }
             Ok(()) = close.changed() => {}
             () = &mut timer => {
                 if Instant::now() >= last_active + idle {
-                    return close_with(&mut ws, CloseCause::IdleTimeout).await;
+                    return close_with(&mut sink, CloseCause::IdleTimeout).await;
                 }
                 timer.as_mut().reset((last_active + idle).min(ends_at));
             }
@@ -209,19 +224,14 @@ fn dropped() -> (u16, String) {
     (1006, "Connection closed abnormally".into())
 }
 
-/// Sends one message. A client that does not read blocks the send; a close request still gets through, and
-/// ends the connection without waiting to write anything more.
-async fn deliver<S>(
-    ws: &mut WebSocketStream<S>,
-    message: Outbound,
-    max_frame: usize,
+/// Runs a write. A client that does not read blocks it; a close request still gets through, and ends the
+/// connection without waiting to write anything more.
+async fn with_close(
+    write: impl std::future::Future<Output = Result<(), WsError>>,
     close: &mut watch::Receiver<Option<CloseCause>>,
-) -> Result<(), (u16, String)>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
+) -> Result<(), (u16, String)> {
     tokio::select! {
-        sent = send(ws, message, max_frame) => sent.map_err(|_| dropped()),
+        written = write => written.map_err(|_| dropped()),
         Ok(()) = close.changed() => {
             let cause = (*close.borrow()).unwrap_or(CloseCause::ClientNotReading);
             Err((cause.code(), cause.reason().to_string()))
@@ -229,21 +239,18 @@ where
     }
 }
 
-/// Sends a message, in frames of at most `max_frame` bytes (the frame quota applies to outbound data too).
-async fn send<S>(
-    ws: &mut WebSocketStream<S>,
-    message: Outbound,
-    max_frame: usize,
-) -> Result<(), WsError>
+/// Queues a message for writing, in frames of at most `max_frame` bytes (the frame quota applies to outbound
+/// data too); the next flush writes it.
+async fn feed<S>(sink: &mut Sink<S>, message: Outbound, max_frame: usize) -> Result<(), WsError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (bytes, data) = match message {
         Outbound::Text(text) if text.len() <= max_frame => {
-            return ws.send(Message::text(text)).await
+            return sink.feed(Message::text(text)).await
         }
         Outbound::Binary(bytes) if bytes.len() <= max_frame => {
-            return ws.send(Message::binary(bytes)).await
+            return sink.feed(Message::binary(bytes)).await
         }
         Outbound::Text(text) => (text.into_bytes(), Data::Text),
         Outbound::Binary(bytes) => (bytes, Data::Binary),
@@ -256,19 +263,19 @@ where
         } else {
             OpCode::Data(Data::Continue)
         };
-        ws.feed(Message::Frame(Frame::message(
+        sink.feed(Message::Frame(Frame::message(
             chunk.to_vec(),
             opcode,
             i == last,
         )))
         .await?;
     }
-    ws.flush().await
+    Ok(())
 }
 
 /// The gateway closes the connection with API Gateway's code and reason for `cause`.
 async fn close_with<S>(
-    ws: &mut WebSocketStream<S>,
+    sink: &mut Sink<S>,
     cause: CloseCause,
 ) -> Result<std::convert::Infallible, (u16, String)>
 where
@@ -278,7 +285,7 @@ where
         code: CloseCode::from(cause.code()),
         reason: cause.reason().into(),
     };
-    let _ = ws.close(Some(frame)).await;
+    let _ = sink.send(Message::Close(Some(frame))).await;
     Err((cause.code(), cause.reason().to_string()))
 }
 
