@@ -95,7 +95,7 @@ pub async fn handshake<S>(
     }
     let settings = &shared.engine.api().settings;
     let config = WebSocketConfig::default()
-        .read_buffer_size(4096)
+        .read_buffer_size(2048)
         .max_frame_size(Some(settings.max_frame_bytes))
         .max_message_size(Some(settings.max_message_bytes));
     let rest = rest[head.len..].to_vec();
