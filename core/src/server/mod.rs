@@ -30,7 +30,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -276,8 +275,8 @@ async fn connection(
 ) {
     let (head, bytes) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
         Ok(Ok(read)) => read,
-        Ok(Err(HeadError::Malformed)) => return refuse(stream, 400).await,
-        Ok(Err(HeadError::TooLarge)) => return refuse(stream, 431).await,
+        Ok(Err(HeadError::Malformed)) => return socket::refuse(&mut stream, 400).await,
+        Ok(Err(HeadError::TooLarge)) => return socket::refuse(&mut stream, 431).await,
         Ok(Err(HeadError::Closed)) | Err(_) => return,
     };
     let stage = &shared.engine.api().stage;
@@ -296,13 +295,4 @@ async fn connection(
             let _ = served.await;
         }
     }
-}
-
-async fn refuse(mut stream: TcpStream, status: u16) {
-    let response = format!(
-        "{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        status_line(status)
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
 }

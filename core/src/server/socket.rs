@@ -1,6 +1,7 @@
 //! One WebSocket client from handshake to `$disconnect`: `$connect` runs before the 101 is sent, then frames are
-//! read within the API's limits, each message is handled on its own task, and the gateway's closes (limits, idle
-//! timer, maximum duration, `DELETE @connections`, shutdown) are sent with API Gateway's codes.
+//! read within the API's limits; a message whose integration must be called is finished on its own task, others are
+//! answered at once; the gateway's closes (limits, idle timer, maximum duration, `DELETE @connections`, shutdown)
+//! are sent with API Gateway's codes.
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -66,7 +67,8 @@ pub async fn handshake<S>(
         authorizer: None,
     };
     let (live, outbound, close) = Live::new(connection);
-    // Registered before `$connect` runs, so posting to it from there gets 410 rather than 410-for-unknown.
+    // Registered while `$connect` runs (not yet established, so posting to it gets 410 as on AWS), so that a
+    // shutdown reaches it too.
     shared.registry.insert(live.clone());
     let request = shared.request();
     let decision = shared.engine.connect(&live.connection, &request);
@@ -94,6 +96,7 @@ pub async fn handshake<S>(
         return;
     }
     let settings = &shared.engine.api().settings;
+    // A 2 KiB read buffer keeps idle connections small; tungstenite grows it for larger messages.
     let config = WebSocketConfig::default()
         .read_buffer_size(2048)
         .max_frame_size(Some(settings.max_frame_bytes))
@@ -111,8 +114,8 @@ pub async fn handshake<S>(
     shared.run(decision, &live.connection, &request).await;
 }
 
-/// Answers a refused handshake with a bare status; no `$disconnect` follows.
-async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
+/// Answers a refused request with a bare status and closes; a refused handshake gets no `$disconnect`.
+pub(super) async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
     let response = format!(
         "{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         status_line(status)
