@@ -771,3 +771,29 @@ async fn wsgate_serve_prints_where_it_listens_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert!(status.success(), "{status}");
 }
+
+#[tokio::test]
+async fn an_http_connect_backend_sees_the_handshake_headers_and_decides() {
+    let (url, mut calls) = backend(|_, _| (200, vec![], String::new())).await;
+    let definition = format!(
+        "name: hc\nrouteSelectionExpression: $request.body.action\n\
+         integrations: {{c: {{integrationType: HTTP_PROXY, integrationUri: '{url}/connect'}}}}\n\
+         routes: {{$connect: {{target: integrations/c}}}}\n"
+    );
+    let server = start(&definition, |b| b).await;
+    let mut request = server.url().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("X-Custom", "v".parse().unwrap());
+    let (_client, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let (_, path, headers, _) = recv(&mut calls).await;
+    assert_eq!(path, "/connect");
+    assert!(
+        headers.iter().any(|(k, v)| k == "x-custom" && v == "v"),
+        "{headers:?}"
+    );
+    assert!(headers
+        .iter()
+        .any(|(k, v)| k == "sec-websocket-version" && v == "13"));
+    server.shutdown().await;
+}

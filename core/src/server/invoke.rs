@@ -14,7 +14,7 @@ use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 
-use crate::config::{Api, IntegrationType, IntegrationUri};
+use crate::config::{Api, Integration, IntegrationType, IntegrationUri};
 use crate::engine::{Connection, Invocation, Outcome};
 
 /// What an in-process handler is told about its call, as a Lambda context would.
@@ -71,28 +71,29 @@ impl Invoker {
 
     /// Integrations that nothing can serve: in-process names with no handler registered.
     pub fn unbound(&self, api: &Api) -> Vec<String> {
-        let routes_of = |id: &str| {
-            api.routes
+        let in_process = |i: &&Integration| {
+            matches!(i.kind, IntegrationType::AwsProxy | IntegrationType::Aws)
+                && matches!(i.uri, None | Some(IntegrationUri::Handler(_)))
+        };
+        let served = |i: &&Integration| {
+            let handler_name = match &i.uri {
+                Some(IntegrationUri::Handler(name)) => Some(name.as_str()),
+                _ => None,
+            };
+            let route_keys = api
+                .routes
                 .values()
-                .filter(|r| r.integration == id)
-                .map(|r| r.key.clone())
-                .collect::<Vec<_>>()
+                .filter(|r| r.integration == i.id)
+                .map(|r| r.key.as_str());
+            std::iter::once(i.id.as_str())
+                .chain(route_keys)
+                .chain(handler_name)
+                .any(|name| self.handlers.contains_key(name))
         };
         api.integrations
             .values()
-            .filter(|i| matches!(i.kind, IntegrationType::AwsProxy | IntegrationType::Aws))
-            .filter(|i| matches!(i.uri, None | Some(IntegrationUri::Handler(_))))
-            .filter(|i| {
-                let name = match &i.uri {
-                    Some(IntegrationUri::Handler(n)) => Some(n.as_str()),
-                    _ => None,
-                };
-                !self.handlers.contains_key(&i.id)
-                    && !routes_of(&i.id)
-                        .iter()
-                        .any(|k| self.handlers.contains_key(k))
-                    && !name.is_some_and(|n| self.handlers.contains_key(n))
-            })
+            .filter(in_process)
+            .filter(|i| !served(i))
             .map(|i| i.id.clone())
             .collect()
     }
@@ -159,7 +160,8 @@ impl Invoker {
         if lambda {
             self.invoke_lambda(&url, invocation).await
         } else {
-            self.call_http(api, &url, invocation, conn).await
+            self.call_http(api, &url, invocation, conn, route_key == "$connect")
+                .await
         }
     }
 
@@ -203,6 +205,7 @@ impl Invoker {
         url: &str,
         invocation: &Invocation,
         conn: &Connection,
+        connect: bool,
     ) -> Outcome {
         let method = api
             .integrations
@@ -211,7 +214,7 @@ impl Invoker {
         let body = crate::stringify(&invocation.request);
         let mut request = Request::builder().method(method).uri(url);
         // `$connect` backends see the client's handshake headers (SPEC §5.2).
-        if invocation.request.as_str() == Some("") {
+        if connect {
             for (name, value) in conn
                 .headers
                 .iter()
