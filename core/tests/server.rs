@@ -738,6 +738,7 @@ async fn wsgate_serve_prints_where_it_listens_and_stops_cleanly_on_sigterm() {
         ])
         .current_dir(&root)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -795,5 +796,143 @@ async fn an_http_connect_backend_sees_the_handshake_headers_and_decides() {
     assert!(headers
         .iter()
         .any(|(k, v)| k == "sec-websocket-version" && v == "13"));
+    server.shutdown().await;
+}
+
+/// Opens a WebSocket by hand on a raw TCP stream, so a test can send bytes no client library would.
+async fn raw_client(server: &Server) -> TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    let handshake = format!(
+        "GET /dev HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        server.local_addr()
+    );
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).await.unwrap();
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 101"));
+    stream
+}
+
+/// A masked client frame.
+fn frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+    assert!(payload.len() < 126);
+    let mask = [1u8, 2, 3, 4];
+    let mut bytes = vec![(u8::from(fin) << 7) | opcode, 0x80 | payload.len() as u8];
+    bytes.extend_from_slice(&mask);
+    bytes.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    bytes
+}
+
+#[tokio::test]
+async fn broken_clients_get_the_right_disconnect_codes() {
+    use tokio::io::AsyncWriteExt;
+    let (server, mut events) = chat().await;
+
+    // Invalid UTF-8 in a text frame: 1007.
+    let mut stream = raw_client(&server).await;
+    recv(&mut events).await;
+    stream
+        .write_all(&frame(true, 0x1, &[0xff, 0xfe]))
+        .await
+        .unwrap();
+    assert_eq!(
+        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
+        1007
+    );
+
+    // A client that vanishes in the middle of a fragmented message: 1006.
+    let mut stream = raw_client(&server).await;
+    recv(&mut events).await;
+    stream
+        .write_all(&frame(false, 0x1, b"{\"action\":"))
+        .await
+        .unwrap();
+    drop(stream);
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1006);
+
+    // A close frame without a status code: 1005.
+    let mut stream = raw_client(&server).await;
+    recv(&mut events).await;
+    stream.write_all(&frame(true, 0x8, &[])).await.unwrap();
+    let disconnect = recv(&mut events).await;
+    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1005);
+    assert_eq!(
+        disconnect["requestContext"]["disconnectReason"],
+        "Client-side close frame status not set"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_maximum_duration_closes_even_an_active_connection() {
+    let definition = format!("{CHAT}settings: {{maxConnectionSeconds: 1}}\n");
+    let server = start(&definition, |b| {
+        b.handler("connection", |_, _| async {
+            Ok(json!({"statusCode": 200}))
+        })
+        .handler("chat", |_, _| async {
+            Ok(json!({"statusCode": 200, "body": "ok"}))
+        })
+    })
+    .await;
+    let mut client = connect(&server.url()).await;
+    let closed = loop {
+        client
+            .send(Message::text(r#"{"action":"joinroom","room":"r"}"#))
+            .await
+            .unwrap();
+        match tokio::time::timeout(WAIT, client.next())
+            .await
+            .expect("an answer in time")
+        {
+            Some(Ok(Message::Text(_))) => continue,
+            Some(Ok(Message::Close(Some(frame)))) => break frame,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(
+        (u16::from(closed.code), closed.reason.as_str()),
+        (1001, "Going away")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn integrations_that_fail_on_the_network_give_internal_server_error() {
+    let (invoke_url, _calls) = backend(|_, _| (200, vec![], "this is not JSON".into())).await;
+    // A port nobody listens on: bind one, then close it.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let definition = format!(
+        "name: broken\nrouteSelectionExpression: $request.body.action\n\
+         integrations:\n  nonjson: {{integrationType: AWS_PROXY, integrationUri: '{invoke_url}/2015-03-31/functions/f/invocations'}}\n\
+         \x20 refused: {{integrationType: HTTP_PROXY, integrationUri: 'http://{closed}/x'}}\n\
+         \x20 nolambda: {{integrationType: AWS_PROXY, integrationUri: 'arn:aws:lambda:us-east-1:123456789012:function:f'}}\n\
+         routes:\n  nonjson: {{target: integrations/nonjson}}\n  refused: {{target: integrations/refused}}\n\
+         \x20 nolambda: {{target: integrations/nolambda}}\n"
+    );
+    let server = start(&definition, |b| b).await;
+    let mut client = connect(&server.url()).await;
+    for action in ["nonjson", "refused", "nolambda"] {
+        client
+            .send(Message::text(format!(r#"{{"action":"{action}"}}"#)))
+            .await
+            .unwrap();
+        let reply = next_text(&mut client).await;
+        assert!(
+            reply.starts_with(r#"{"message": "Internal server error""#),
+            "{action}: {reply}"
+        );
+    }
     server.shutdown().await;
 }

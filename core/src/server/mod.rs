@@ -88,7 +88,7 @@ impl Shared {
     /// Makes the integration call a decision asks for, and returns every action for the client.
     async fn run(&self, decision: Decision, conn: &Connection, request: &Request) -> Vec<Action> {
         let started = Instant::now();
-        let route = decision.route_key.as_deref().unwrap_or("");
+        let route = decision.route_key.as_deref().unwrap_or("-");
         let mut actions = decision.actions;
         let mut status = decision.integration_response.map(|r| r.status);
         if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {

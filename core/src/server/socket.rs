@@ -13,6 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, Instant};
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
@@ -197,6 +198,8 @@ where
                 Some(Ok(_)) => {} // pings are answered by tungstenite; pongs need nothing
                 Some(Err(WsError::Capacity(_))) => return close_with(&mut sink, CloseCause::MessageTooLarge).await,
                 Some(Err(WsError::Utf8(_))) => return close_with(&mut sink, CloseCause::InvalidUtf8).await,
+                // The TCP connection ended without a close frame, mid-message or not (SPEC §6.3: 1006).
+                Some(Err(WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => return Err(dropped()),
                 Some(Err(WsError::Protocol(_))) => return close_with(&mut sink, CloseCause::ProtocolError).await,
                 // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
                 Some(Err(_)) | None => return Err(dropped()),
