@@ -936,3 +936,16 @@ async fn integrations_that_fail_on_the_network_give_internal_server_error() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_stage_that_is_no_stage_name_is_refused() {
+    let api = Api::from_str(MOCKS).unwrap();
+    let refused = Gateway::builder(api)
+        .stage("a/b")
+        .serve("127.0.0.1:0")
+        .await;
+    assert_eq!(
+        refused.err().map(|e| e.kind()),
+        Some(std::io::ErrorKind::InvalidInput)
+    );
+}

@@ -121,7 +121,7 @@ fn serve(
         let server = match builder.serve((host, port)).await {
             Ok(server) => server,
             Err(e) => {
-                eprintln!("cannot listen on {host}:{port}: {e}");
+                eprintln!("cannot serve on {host}:{port}: {e}");
                 return ExitCode::FAILURE;
             }
         };

@@ -823,7 +823,8 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-fn valid_stage_name(stage: &str) -> bool {
+/// Stage names: 1 to 128 letters, digits, `-` or `_` (SPEC §0).
+pub fn valid_stage_name(stage: &str) -> bool {
     (1..=128).contains(&stage.len())
         && stage
             .bytes()

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 pub use error::{ConfigError, Problem, ProblemKind};
+pub use load::valid_stage_name;
 
 use crate::selection::{ResponseKey, SelectionExpression};
 use crate::template::Template;

@@ -162,6 +162,16 @@ impl GatewayBuilder {
 
     /// Binds and starts accepting connections.
     pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<Server> {
+        if !crate::config::valid_stage_name(&self.api.stage) {
+            let message = format!(
+                "`{}` is not a stage name: use 1 to 128 letters, digits, `-` or `_`",
+                self.api.stage
+            );
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                message,
+            ));
+        }
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let seed = now_ms() ^ (u64::from(std::process::id()) << 32) ^ u64::from(local.port());
