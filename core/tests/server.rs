@@ -949,3 +949,24 @@ async fn a_stage_that_is_no_stage_name_is_refused() {
         Some(std::io::ErrorKind::InvalidInput)
     );
 }
+
+#[tokio::test]
+async fn in_process_code_posts_to_connections_without_http() {
+    use wsgate_core::server::{Outbound, SendError};
+    let (server, mut events) = chat().await;
+    let mut client = connect(&server.url()).await;
+    let id = recv(&mut events).await["requestContext"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(server.connections(), 1);
+    server
+        .post(&id, Outbound::Text("from Rust".into()))
+        .unwrap();
+    assert_eq!(next_text(&mut client).await, "from Rust");
+    assert_eq!(
+        server.post("XDmENcnwIE0CFEQ=", Outbound::Text("x".into())),
+        Err(SendError::Gone)
+    );
+    server.shutdown().await;
+}
