@@ -70,6 +70,18 @@ async fn recv<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
         .expect("open")
 }
 
+/// The next event must be a DISCONNECT; its `disconnectStatusCode` and `disconnectReason`.
+async fn next_disconnect(events: &mut mpsc::UnboundedReceiver<Value>) -> (u64, String) {
+    let event = recv(events).await;
+    let context = &event["requestContext"];
+    assert_eq!(context["eventType"], "DISCONNECT", "{event}");
+    let code = context["disconnectStatusCode"].as_u64().unwrap();
+    (
+        code,
+        context["disconnectReason"].as_str().unwrap().to_string(),
+    )
+}
+
 async fn http(method: &str, url: &str, body: Vec<u8>) -> (u16, Vec<(String, String)>, String) {
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let request = Request::builder()
@@ -169,10 +181,7 @@ async fn connect_message_and_disconnect_events_reach_handlers_as_lambda_events()
         }))
         .await
         .unwrap();
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["eventType"], "DISCONNECT");
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 4000);
-    assert_eq!(disconnect["requestContext"]["disconnectReason"], "bye");
+    assert_eq!(next_disconnect(&mut events).await, (4000, "bye".into()));
     server.shutdown().await;
 }
 
@@ -259,9 +268,7 @@ async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
     recv(&mut events).await;
     client.send(Message::binary(vec![1, 2, 3])).await.unwrap();
     assert_eq!(u16::from(next_close(&mut client).await.code), 1003);
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1003);
-
+    assert_eq!(next_disconnect(&mut events).await.0, 1003);
     let mut client = connect(&server.url()).await;
     recv(&mut events).await;
     client
@@ -269,10 +276,7 @@ async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
         .await
         .unwrap();
     assert_eq!(u16::from(next_close(&mut client).await.code), 1009);
-    assert_eq!(
-        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
-        1009
-    );
+    assert_eq!(next_disconnect(&mut events).await.0, 1009);
 
     // Exactly 32768 bytes is accepted.
     let mut client = connect(&server.url()).await;
@@ -348,11 +352,9 @@ async fn the_connections_api_posts_gets_and_deletes() {
     let (status, _, _) = http("DELETE", &format!("{base}/@connections/{id}"), vec![]).await;
     assert_eq!(status, 204);
     assert_eq!(u16::from(next_close(&mut client).await.code), 1000);
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1000);
     assert_eq!(
-        disconnect["requestContext"]["disconnectReason"],
-        "Connection Closed Normally"
+        next_disconnect(&mut events).await,
+        (1000, "Connection Closed Normally".into())
     );
 
     for method in ["POST", "GET", "DELETE"] {
@@ -470,11 +472,7 @@ async fn idle_connections_close_with_1001_going_away() {
         (u16::from(close.code), close.reason.as_str()),
         (1001, "Going away")
     );
-    let disconnect = recv(&mut events).await;
-    assert_eq!(
-        disconnect["requestContext"]["disconnectReason"],
-        "Going away"
-    );
+    assert_eq!(next_disconnect(&mut events).await.1, "Going away");
     server.shutdown().await;
 }
 
@@ -485,10 +483,7 @@ async fn shutdown_closes_clients_with_1001_and_runs_disconnect() {
     recv(&mut events).await;
     let stopping = tokio::spawn(server.shutdown());
     assert_eq!(u16::from(next_close(&mut client).await.code), 1001);
-    assert_eq!(
-        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
-        1001
-    );
+    assert_eq!(next_disconnect(&mut events).await.0, 1001);
     tokio::time::timeout(WAIT, stopping).await.unwrap().unwrap();
 }
 
@@ -716,8 +711,7 @@ async fn a_client_that_never_reads_is_closed_instead_of_buffered() {
     }
     assert!(statuses.len() < 2_000, "never refused");
     assert!(matches!(statuses.last(), Some(429 | 410)), "{statuses:?}");
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1008);
+    assert_eq!(next_disconnect(&mut events).await.0, 1008);
     let (status, _, _) = http("POST", &url, b"x".to_vec()).await;
     assert_eq!(status, 410);
     server.shutdown().await;
@@ -841,10 +835,7 @@ async fn broken_clients_get_the_right_disconnect_codes() {
         .write_all(&frame(true, 0x1, &[0xff, 0xfe]))
         .await
         .unwrap();
-    assert_eq!(
-        recv(&mut events).await["requestContext"]["disconnectStatusCode"],
-        1007
-    );
+    assert_eq!(next_disconnect(&mut events).await.0, 1007);
 
     // A client that vanishes in the middle of a fragmented message: 1006.
     let mut stream = raw_client(&server).await;
@@ -854,18 +845,15 @@ async fn broken_clients_get_the_right_disconnect_codes() {
         .await
         .unwrap();
     drop(stream);
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1006);
+    assert_eq!(next_disconnect(&mut events).await.0, 1006);
 
     // A close frame without a status code: 1005.
     let mut stream = raw_client(&server).await;
     recv(&mut events).await;
     stream.write_all(&frame(true, 0x8, &[])).await.unwrap();
-    let disconnect = recv(&mut events).await;
-    assert_eq!(disconnect["requestContext"]["disconnectStatusCode"], 1005);
     assert_eq!(
-        disconnect["requestContext"]["disconnectReason"],
-        "Client-side close frame status not set"
+        next_disconnect(&mut events).await,
+        (1005, "Client-side close frame status not set".into())
     );
     server.shutdown().await;
 }
