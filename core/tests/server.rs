@@ -39,6 +39,16 @@ async fn connect(url: &str) -> Client_ {
     tokio_tungstenite::connect_async(url).await.unwrap().0
 }
 
+/// Connects a client to a gateway whose `$connect` handler reports to `events`; returns it and its connection id.
+async fn join(server: &Server, events: &mut mpsc::UnboundedReceiver<Value>) -> (Client_, String) {
+    let client = connect(&server.url()).await;
+    let id = recv(events).await["requestContext"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (client, id)
+}
+
 async fn next_text(client: &mut Client_) -> String {
     match tokio::time::timeout(WAIT, client.next())
         .await
@@ -264,13 +274,11 @@ async fn connect_results_accept_or_reject_the_handshake() {
 #[tokio::test]
 async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
     let (server, mut events) = chat().await;
-    let mut client = connect(&server.url()).await;
-    recv(&mut events).await;
+    let (mut client, _) = join(&server, &mut events).await;
     client.send(Message::binary(vec![1, 2, 3])).await.unwrap();
     assert_eq!(u16::from(next_close(&mut client).await.code), 1003);
     assert_eq!(next_disconnect(&mut events).await.0, 1003);
-    let mut client = connect(&server.url()).await;
-    recv(&mut events).await;
+    let (mut client, _) = join(&server, &mut events).await;
     client
         .send(Message::text("x".repeat(32_769)))
         .await
@@ -279,8 +287,7 @@ async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
     assert_eq!(next_disconnect(&mut events).await.0, 1009);
 
     // Exactly 32768 bytes is accepted.
-    let mut client = connect(&server.url()).await;
-    recv(&mut events).await;
+    let (mut client, _) = join(&server, &mut events).await;
     let padded = format!("{:<32768}", r#"{"action":"joinroom","room":"big"}"#);
     client.send(Message::text(padded)).await.unwrap();
     assert_eq!(next_text(&mut client).await, "joined big");
@@ -290,11 +297,7 @@ async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
 #[tokio::test]
 async fn the_connections_api_posts_gets_and_deletes() {
     let (server, mut events) = chat().await;
-    let mut client = connect(&server.url()).await;
-    let id = recv(&mut events).await["requestContext"]["connectionId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (mut client, id) = join(&server, &mut events).await;
     let base = server.management_url();
     let encoded = id.replace('=', "%3D");
 
@@ -465,8 +468,7 @@ async fn idle_connections_close_with_1001_going_away() {
         })
     })
     .await;
-    let mut client = connect(&server.url()).await;
-    recv(&mut events).await;
+    let (mut client, _) = join(&server, &mut events).await;
     let close = next_close(&mut client).await;
     assert_eq!(
         (u16::from(close.code), close.reason.as_str()),
@@ -479,8 +481,7 @@ async fn idle_connections_close_with_1001_going_away() {
 #[tokio::test]
 async fn shutdown_closes_clients_with_1001_and_runs_disconnect() {
     let (server, mut events) = chat().await;
-    let mut client = connect(&server.url()).await;
-    recv(&mut events).await;
+    let (mut client, _) = join(&server, &mut events).await;
     let stopping = tokio::spawn(server.shutdown());
     assert_eq!(u16::from(next_close(&mut client).await.code), 1001);
     assert_eq!(next_disconnect(&mut events).await.0, 1001);
@@ -942,11 +943,7 @@ async fn a_stage_that_is_no_stage_name_is_refused() {
 async fn in_process_code_posts_to_connections_without_http() {
     use wsgate_core::server::{Outbound, SendError};
     let (server, mut events) = chat().await;
-    let mut client = connect(&server.url()).await;
-    let id = recv(&mut events).await["requestContext"]["connectionId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (mut client, id) = join(&server, &mut events).await;
     assert_eq!(server.connections(), 1);
     server
         .post(&id, Outbound::Text("from Rust".into()))
