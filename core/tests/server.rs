@@ -112,27 +112,37 @@ async fn http(method: &str, url: &str, body: Vec<u8>) -> (u16, Vec<(String, Stri
 
 /// A gateway on the chat example whose handlers report every event they get and answer like AWS samples do.
 async fn chat() -> (Server, mpsc::UnboundedReceiver<Value>) {
+    chat_with(|b| b).await
+}
+
+async fn chat_with(
+    build: impl FnOnce(GatewayBuilder) -> GatewayBuilder,
+) -> (Server, mpsc::UnboundedReceiver<Value>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let events = tx.clone();
     let server = start(CHAT, |b| {
-        b.handler("connection", move |event, _| {
-            let tx = events.clone();
-            async move {
-                tx.send(event).unwrap();
-                Ok(json!({"statusCode": 200}))
-            }
-        })
-        .handler("chat", move |event: Value, _| {
-            let tx = tx.clone();
-            async move {
-                tx.send(event.clone()).unwrap();
-                let body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
-                match body["room"].as_str() {
-                    Some(room) => Ok(json!({"statusCode": 200, "body": format!("joined {room}")})),
-                    None => Ok(json!({"statusCode": 200})),
+        build(b)
+            .handler("connection", move |event, _| {
+                let tx = events.clone();
+                async move {
+                    tx.send(event).unwrap();
+                    Ok(json!({"statusCode": 200}))
                 }
-            }
-        })
+            })
+            .handler("chat", move |event: Value, _| {
+                let tx = tx.clone();
+                async move {
+                    tx.send(event.clone()).unwrap();
+                    let body: Value =
+                        serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+                    match body["room"].as_str() {
+                        Some(room) => {
+                            Ok(json!({"statusCode": 200, "body": format!("joined {room}")}))
+                        }
+                        None => Ok(json!({"statusCode": 200})),
+                    }
+                }
+            })
     })
     .await;
     (server, rx)
@@ -953,5 +963,76 @@ async fn in_process_code_posts_to_connections_without_http() {
         server.post("XDmENcnwIE0CFEQ=", Outbound::Text("x".into())),
         Err(SendError::Gone)
     );
+    server.shutdown().await;
+}
+
+/// A TLS connection to the gateway, from a client that trusts the gateway's certificate.
+async fn tls_client(server: &Server) -> tokio_rustls::client::TlsStream<TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = server.certificate_pem().expect("TLS is on");
+    for certificate in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+        roots.add(certificate.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let tcp = TcpStream::connect(server.local_addr()).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn wss_and_https_share_the_port_with_ws_and_http() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tls = wsgate_core::server::Tls::local("127.0.0.1", None).unwrap();
+    let (server, mut events) = chat_with(|b| b.tls(tls)).await;
+    let port = server.local_addr().port();
+
+    let url = format!("wss://localhost:{port}/dev");
+    let (mut secure, _) = tokio_tungstenite::client_async(url, tls_client(&server).await)
+        .await
+        .unwrap();
+    let connect = recv(&mut events).await;
+    assert_eq!(
+        connect["headers"]["X-Forwarded-Proto"], "https",
+        "{connect}"
+    );
+    let id = connect["requestContext"]["connectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    secure
+        .send(Message::text(r#"{"action":"joinroom","room":"lobby"}"#))
+        .await
+        .unwrap();
+    match tokio::time::timeout(WAIT, secure.next()).await.unwrap() {
+        Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), "joined lobby"),
+        other => panic!("expected the reply, got {other:?}"),
+    }
+
+    let mut https = tls_client(&server).await;
+    let request = format!("GET /dev/@connections/{id} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n");
+    https.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(WAIT, https.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("\"connectedAt\""), "{response}");
+
+    let (mut plain, _) = join(&server, &mut events).await;
+    plain
+        .send(Message::text(r#"{"action":"nope"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut plain).await.contains("Unknown action"));
     server.shutdown().await;
 }

@@ -1,6 +1,6 @@
 //! The `wsgate` command line: `check` a definition, `route` a message through it and print the trace.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use serde_json::Value;
 use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
-use wsgate_core::server::Gateway;
+use wsgate_core::server::{Gateway, Tls};
 use wsgate_core::{Api, Engine};
 
 #[derive(Parser)]
@@ -24,21 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE, the @connections API on the same port.
-    Serve {
-        file: PathBuf,
-        #[arg(long, default_value = "127.0.0.1")]
-        host: String,
-        /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-        /// Serve under this stage instead of the definition's.
-        #[arg(long)]
-        stage: Option<String>,
-        /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
-        #[arg(long)]
-        lambda_endpoint: Option<String>,
-    },
+    /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE (and wss://), the @connections API on the same
+    /// port (http:// and https://).
+    Serve(ServeArgs),
     /// Print every problem in an API definition (exit 1), or `ok`.
     Check { file: PathBuf },
     /// Print, as JSON, what the gateway does with one message, without opening a socket.
@@ -65,6 +53,26 @@ enum Command {
     },
 }
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    file: PathBuf,
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Serve under this stage instead of the definition's.
+    #[arg(long)]
+    stage: Option<String>,
+    /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
+    #[arg(long)]
+    lambda_endpoint: Option<String>,
+    /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
+    /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
+    #[arg(long, value_name = "DIR")]
+    tls_dir: Option<PathBuf>,
+}
+
 fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
@@ -89,19 +97,14 @@ fn load(file: &PathBuf) -> Result<Api, ExitCode> {
 }
 
 /// Runs the gateway until SIGINT or SIGTERM, then closes clients with 1001 and runs their `$disconnect`.
-fn serve(
-    api: Api,
-    host: &str,
-    port: u16,
-    stage: Option<String>,
-    lambda_endpoint: Option<String>,
-) -> ExitCode {
+fn serve(api: Api, args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("wsgate_core=info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -110,15 +113,30 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
+    let ServeArgs {
+        host,
+        port,
+        stage,
+        lambda_endpoint,
+        tls_dir,
+        ..
+    } = args;
+    let tls = match Tls::local(&host, tls_dir.as_deref()) {
+        Ok(tls) => tls,
+        Err(e) => {
+            eprintln!("cannot make the TLS certificate: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     runtime.block_on(async {
-        let mut builder = Gateway::builder(api);
+        let mut builder = Gateway::builder(api).tls(tls);
         if let Some(stage) = stage {
             builder = builder.stage(stage);
         }
         if let Some(endpoint) = lambda_endpoint {
             builder = builder.lambda_endpoint(endpoint);
         }
-        let server = match builder.serve((host, port)).await {
+        let server = match builder.serve((host.as_str(), port)).await {
             Ok(server) => server,
             Err(e) => {
                 eprintln!("cannot serve on {host}:{port}: {e}");
@@ -126,6 +144,15 @@ fn serve(
             }
         };
         let code = print(&format!("listening on {}", server.url()));
+        match &tls_dir {
+            Some(dir) => eprintln!(
+                "wss:// and https:// on the same port, with the certificate in {}",
+                dir.join("cert.pem").display()
+            ),
+            None => eprintln!(
+                "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
+            ),
+        }
         stop_signal().await;
         server.shutdown().await;
         code
@@ -143,14 +170,8 @@ async fn stop_signal() {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve {
-            file,
-            host,
-            port,
-            stage,
-            lambda_endpoint,
-        } => match load(&file) {
-            Ok(api) => serve(api, &host, port, stage, lambda_endpoint),
+        Command::Serve(args) => match load(&args.file) {
+            Ok(api) => serve(api, args),
             Err(code) => code,
         },
         Command::Check { file } => match load(&file) {

@@ -22,6 +22,7 @@ mod invoke;
 mod management;
 mod registry;
 mod socket;
+mod tls;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -39,6 +41,7 @@ use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
 
 pub use invoke::{Handler, HandlerResult, InvokeContext};
 pub use registry::{Outbound, SendError};
+pub use tls::Tls;
 
 use head::{read_head, HeadError, Rewind};
 use invoke::Invoker;
@@ -70,6 +73,7 @@ pub(crate) struct Shared {
     invoker: Invoker,
     registry: Registry,
     ids: Ids,
+    tls: Option<Tls>,
 }
 
 impl Shared {
@@ -121,6 +125,7 @@ pub struct GatewayBuilder {
     api: Api,
     handlers: HashMap<String, Handler>,
     lambda_endpoint: Option<String>,
+    tls: Option<Tls>,
 }
 
 /// A WebSocket gateway for one API.
@@ -132,6 +137,7 @@ impl Gateway {
             api,
             handlers: HashMap::new(),
             lambda_endpoint: None,
+            tls: None,
         }
     }
 }
@@ -151,6 +157,12 @@ impl GatewayBuilder {
     /// Where Lambda ARNs are invoked (`sam local start-lambda`, or any Lambda Invoke API server).
     pub fn lambda_endpoint(mut self, url: impl Into<String>) -> Self {
         self.lambda_endpoint = Some(url.into());
+        self
+    }
+
+    /// Also serves `wss://` and `https://` on the same port, with this certificate.
+    pub fn tls(mut self, tls: Tls) -> Self {
+        self.tls = Some(tls);
         self
     }
 
@@ -184,6 +196,7 @@ impl GatewayBuilder {
             invoker,
             registry: Registry::default(),
             ids: Ids::seeded(seed),
+            tls: self.tls,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept(shared.clone(), listener, shutdown_rx));
@@ -223,6 +236,11 @@ impl Server {
         format!("http://{}/{}", self.local, self.stage())
     }
 
+    /// The certificate `wss://` and `https://` are served with, PEM, if TLS is on.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(Tls::certificate_pem)
+    }
+
     /// How many clients are connected.
     pub fn connections(&self) -> usize {
         self.shared.registry.len()
@@ -254,7 +272,7 @@ async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch:
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let local = local.unwrap_or(peer);
-                    tasks.spawn(connection(shared.clone(), stream, peer, local, shutdown.clone()));
+                    tasks.spawn(sniff(shared.clone(), stream, peer, local, shutdown.clone()));
                 }
                 Err(e) => tracing::warn!(error = %e, "accept failed"),
             },
@@ -275,14 +293,45 @@ async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch:
     }
 }
 
-/// One TCP connection: a WebSocket upgrade, or HTTP (the management API, or 426).
-async fn connection(
+/// One TCP connection, TLS when its first byte opens a TLS handshake and TLS is on, plain otherwise.
+async fn sniff(
     shared: Arc<Shared>,
-    mut stream: TcpStream,
+    stream: TcpStream,
     peer: SocketAddr,
     local: SocketAddr,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
+    if let Some(tls) = shared.tls.clone() {
+        let mut first = [0u8; 1];
+        match tokio::time::timeout(HEAD_TIMEOUT, stream.peek(&mut first)).await {
+            Ok(Ok(1)) if first[0] == tls::HANDSHAKE_RECORD => {
+                // A failed TLS handshake has no HTTP status to answer with: the connection just ends.
+                if let Ok(Ok(stream)) =
+                    tokio::time::timeout(HEAD_TIMEOUT, tls.acceptor.accept(stream)).await
+                {
+                    connection(shared, stream, peer, local, "https", shutdown).await;
+                }
+                return;
+            }
+            Ok(Ok(1)) => {}
+            _ => return,
+        }
+    }
+    connection(shared, stream, peer, local, "http", shutdown).await;
+}
+
+/// One client connection: a WebSocket upgrade, or HTTP (the management API, or 426). `scheme` is what the client
+/// spoke, `http` or `https`, as a load balancer reports it in `X-Forwarded-Proto`.
+async fn connection<S>(
+    shared: Arc<Shared>,
+    mut stream: S,
+    peer: SocketAddr,
+    local: SocketAddr,
+    scheme: &'static str,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let (head, bytes) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
         Ok(Ok(read)) => read,
         Ok(Err(HeadError::Malformed)) => return socket::refuse(&mut stream, 400).await,
@@ -291,7 +340,7 @@ async fn connection(
     };
     let stage = &shared.engine.api().stage;
     if head.is_upgrade() && management::target(head.path(), stage) == management::Target::Other {
-        return socket::handshake(shared, stream, head, bytes, peer, local).await;
+        return socket::handshake(shared, stream, head, bytes, peer, local, scheme).await;
     }
     let io = hyper_util::rt::TokioIo::new(Rewind::new(stream, bytes));
     let service =

@@ -38,6 +38,7 @@ pub async fn handshake<S>(
     rest: Vec<u8>,
     peer: SocketAddr,
     local: SocketAddr,
+    scheme: &'static str,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -64,7 +65,7 @@ pub async fn handshake<S>(
         query: head.query().map(parse_query).unwrap_or_default(),
         headers: head.headers,
         forwarded_port: local.port(),
-        forwarded_proto: "http".into(),
+        forwarded_proto: scheme.into(),
         authorizer: None,
     };
     let (live, outbound, close) = Live::new(connection);
