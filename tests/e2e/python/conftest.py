@@ -1,4 +1,4 @@
-"""Starts `wsgate serve` (the binary cargo built) and a Lambda Invoke API server for each test."""
+"""Starts `wsgate serve` (the binary cargo built) and a Lambda Invoke API for handlers.py, for each test."""
 
 import os
 import pathlib
@@ -10,9 +10,9 @@ import pytest
 
 HERE = pathlib.Path(__file__).parent
 ROOT = HERE.parents[2]
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-import lambda_server  # noqa: E402
+import lambda_invoke  # noqa: E402
 
 # boto3 signs every request; wsgate accepts any signature, but boto3 needs credentials to make one.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
@@ -29,7 +29,7 @@ class Gateway:
 
 @pytest.fixture
 def gateway():
-    invoke_url, invoke_server = lambda_server.start()
+    invoke_url, invoke_server = lambda_invoke.start(HERE / "handlers.py")
     binary = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
     process = subprocess.Popen(
         [binary, "serve", str(HERE / "api.yaml"), "--port", "0", "--lambda-endpoint", invoke_url],

@@ -1,0 +1,110 @@
+"""The README's first command, `bash examples/chat/serve.sh`: the chat room's Lambda handlers, unchanged, behind
+`wsgate serve`, with `websockets` clients chatting through it over ws:// and wss://."""
+
+import asyncio
+import json
+import os
+import signal
+import ssl
+import subprocess
+
+import pytest
+import websockets
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def chat_url():
+    # Its own session, so that stopping it reaches the script, the gateway and the Lambda runtime, as Ctrl-C does.
+    process = subprocess.Popen(
+        ["bash", "examples/chat/serve.sh", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    line = process.stdout.readline()  # blocks until wsgate accepts connections
+    assert line.startswith("listening on ws://127.0.0.1:"), line
+    yield line.split()[-1]
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, timeout=30))
+
+
+async def send(ws, **message):
+    await ws.send(json.dumps(message))
+
+
+async def receive(ws):
+    return json.loads(await ws.recv())
+
+
+async def join(ws, room):
+    await send(ws, action="joinroom", room=room)
+    return await receive(ws)
+
+
+def test_messages_reach_everyone_in_the_room_and_nobody_else(chat_url):
+    async def scenario():
+        async with websockets.connect(chat_url) as ana, websockets.connect(chat_url) as ben, \
+                websockets.connect(chat_url) as cy:
+            assert (await join(ana, "lobby"))["joined"] == "lobby"
+            assert (await join(ben, "lobby"))["members"] == 2
+            assert (await join(cy, "garden"))["members"] == 1
+
+            await send(ana, action="sendmessage", message="hi all")
+            for ws in (ana, ben):
+                message = await receive(ws)
+                assert message["room"] == "lobby"
+                assert message["message"] == "hi all"
+            # Cy's first message is from its own room: nothing from the lobby reached it before.
+            await send(cy, action="sendmessage", message="only plants here")
+            assert (await receive(cy))["message"] == "only plants here"
+
+    run(scenario())
+
+
+def test_the_gateway_answers_bad_and_unknown_messages_itself(chat_url):
+    async def scenario():
+        async with websockets.connect(chat_url) as ws:
+            await send(ws, action="sendmessage", message="anyone?")
+            assert "join a room first" in (await receive(ws))["error"]
+            await send(ws, action="joinroom")
+            assert (await receive(ws))["message"] == "Bad request body"
+            await send(ws, action="dance")
+            assert (await receive(ws))["message"].startswith("Unknown action")
+
+    run(scenario())
+
+
+def test_a_closed_client_leaves_its_room(chat_url):
+    async def scenario():
+        async with websockets.connect(chat_url) as ana:
+            await join(ana, "attic")
+            async with websockets.connect(chat_url) as ben:
+                assert (await join(ben, "attic"))["members"] == 2
+            # Ben's $disconnect has run once a newcomer finds two members: Ana and itself.
+            async with websockets.connect(chat_url) as cy:
+                while (await join(cy, "attic"))["members"] != 2:
+                    await join(cy, "elsewhere")
+
+    run(scenario())
+
+
+def test_clients_chat_over_wss_with_the_gateway_certificate(chat_url):
+    trusted = ssl.create_default_context(cafile=ROOT / "target" / "wsgate-tls" / "cert.pem")
+    secure_url = chat_url.replace("ws://127.0.0.1", "wss://localhost", 1)
+
+    async def scenario():
+        async with websockets.connect(secure_url, ssl=trusted) as secure, websockets.connect(chat_url) as plain:
+            await join(secure, "vault")
+            await join(plain, "vault")
+            await send(plain, action="sendmessage", message="over TLS too")
+            assert (await receive(secure))["message"] == "over TLS too"
+
+    run(scenario())
