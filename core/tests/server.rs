@@ -240,9 +240,10 @@ async fn validation_mock_routes_and_forbidden_answer_on_the_wire() {
 #[tokio::test]
 async fn connect_results_accept_or_reject_the_handshake() {
     let definition = CHAT.replace(
-        "integrationUri: connection",
-        "integrationUri: connection\n    timeoutInMillis: 200",
+        "function:connection\n",
+        "function:connection\n    timeoutInMillis: 200\n",
     );
+    assert_ne!(definition, CHAT);
     let server = start(&definition, |b| {
         b.handler("connection", |event: Value, _| async move {
             let query = &event["queryStringParameters"];
@@ -1034,5 +1035,33 @@ async fn wss_and_https_share_the_port_with_ws_and_http() {
         .await
         .unwrap();
     assert!(next_text(&mut plain).await.contains("Unknown action"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_broken_tls_handshake_ends_only_its_own_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tls = wsgate_core::server::Tls::local("127.0.0.1", None).unwrap();
+    let (server, mut events) = chat_with(|b| b.tls(tls)).await;
+    let mut broken = TcpStream::connect(server.local_addr()).await.unwrap();
+    // A TLS handshake record header followed by bytes that are no ClientHello.
+    broken
+        .write_all(b"\x16\x03\x01\x00\x05garbage\r\n\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(WAIT, broken.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the gateway ends the connection");
+    assert!(
+        !String::from_utf8_lossy(&rest).contains("HTTP/1.1"),
+        "no HTTP answer"
+    );
+
+    let (mut client, _) = join(&server, &mut events).await;
+    client
+        .send(Message::text(r#"{"action":"nope"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client).await.contains("Unknown action"));
     server.shutdown().await;
 }

@@ -129,6 +129,13 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let stop = match stop_signal() {
+            Ok(stop) => stop,
+            Err(e) => {
+                eprintln!("cannot listen for SIGINT and SIGTERM: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let mut builder = Gateway::builder(api).tls(tls);
         if let Some(stage) = stage {
             builder = builder.stage(stage);
@@ -153,19 +160,24 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
                 "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
             ),
         }
-        stop_signal().await;
+        stop.await;
         server.shutdown().await;
         code
     })
 }
 
-async fn stop_signal() {
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = async { match terminate.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
-    }
+/// Resolves at the first SIGINT or SIGTERM. The handlers are installed when this is called, not when it is first
+/// awaited: call it before announcing the server, so that a signal sent right after the announcement stops it cleanly.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
 }
 
 fn main() -> ExitCode {

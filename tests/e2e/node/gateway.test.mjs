@@ -1,52 +1,30 @@
 // wsgate serve with Node peers: `ws` clients and @aws-sdk/client-apigatewaymanagementapi, unchanged.
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import WebSocket from 'ws'
+import { once } from 'node:events'
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi'
+import { connect as connectTo, serve } from './peers.mjs'
 
-const root = fileURLToPath(new URL('../../..', import.meta.url))
-const binary = process.env.WSGATE_BIN ?? `${root}/target/debug/wsgate`
 // The SDK signs every request; wsgate accepts any signature, but the SDK needs credentials to make one.
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' }
 
-let server
+let gateway
 let url
 
 before(async () => {
-  server = spawn(binary, ['serve', 'examples/mock-templates/api.yaml', '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-  const [line] = await once(createInterface({ input: server.stdout }), 'line')
-  assert.match(line, /^listening on ws:\/\//)
-  url = line.split(' ').at(-1)
+  gateway = await serve(['examples/mock-templates/api.yaml'])
+  url = gateway.url
+  assert.match(url, /^ws:\/\//)
 })
 
-after(async () => {
-  server.kill('SIGTERM')
-  const [code] = await once(server, 'exit')
-  assert.equal(code, 0)
-})
+after(() => gateway.stop())
 
-/** Opens a client and resolves once it is connected; `next()` resolves with the next text message. */
-async function connect () {
-  const ws = new WebSocket(url)
-  const queue = []
-  const waiting = []
-  ws.on('message', (data) => (waiting.length ? waiting.shift()(data.toString()) : queue.push(data.toString())))
-  await once(ws, 'open')
-  ws.next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiting.push(resolve)))
-  return ws
-}
+const connect = () => connectTo(url)
 
 function management () {
   return new ApiGatewayManagementApiClient({ endpoint: url.replace('ws://', 'http://'), region: 'us-east-1', credentials })
