@@ -952,18 +952,31 @@ async fn a_stage_that_is_no_stage_name_is_refused() {
 
 #[tokio::test]
 async fn in_process_code_posts_to_connections_without_http() {
-    use wsgate_core::server::{Outbound, SendError};
+    use wsgate_core::server::{ConnectionError, Outbound};
     let (server, mut events) = chat().await;
     let (mut client, id) = join(&server, &mut events).await;
-    assert_eq!(server.connections(), 1);
-    server
+    let connections = server.connections().clone();
+    assert_eq!(connections.len(), 1);
+    connections
         .post(&id, Outbound::Text("from Rust".into()))
         .unwrap();
     assert_eq!(next_text(&mut client).await, "from Rust");
-    assert_eq!(
-        server.post("XDmENcnwIE0CFEQ=", Outbound::Text("x".into())),
-        Err(SendError::Gone)
+    let info = connections.get(&id).unwrap();
+    assert_eq!(info["identity"]["sourceIp"], "127.0.0.1");
+    assert!(
+        info["connectedAt"].as_str().unwrap().ends_with('Z'),
+        "{info}"
     );
+    connections.delete(&id).unwrap();
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1000);
+    assert_eq!(next_disconnect(&mut events).await.0, 1000);
+    let gone = "XDmENcnwIE0CFEQ=";
+    assert_eq!(
+        connections.post(gone, Outbound::Text("x".into())),
+        Err(ConnectionError::Gone)
+    );
+    assert_eq!(connections.get(&id), Err(ConnectionError::Gone));
+    assert_eq!(connections.delete(&id), Err(ConnectionError::Gone));
     server.shutdown().await;
 }
 

@@ -2,7 +2,6 @@
 //! aws-sdk work unchanged (signatures are accepted, not verified); every other plain HTTP request gets 426.
 
 use std::convert::Infallible;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -11,9 +10,8 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde_json::json;
 
-use super::registry::{Outbound, SendError};
+use super::registry::{ConnectionError, Outbound};
 use super::Shared;
-use crate::engine::iso_time;
 
 /// PostToConnection's `Data` limit.
 pub const MAX_POST_BYTES: usize = 131_072;
@@ -106,12 +104,9 @@ pub async fn handle(
             &format!("Invalid connectionId: {id}"),
         ));
     }
-    let live = shared
-        .registry
-        .get(&id)
-        .filter(|l| l.established.load(Ordering::Acquire));
-    let response = match (request.method().clone(), live) {
-        (Method::POST, live) => {
+    let connections = &shared.connections;
+    let response = match *request.method() {
+        Method::POST => {
             let body = match Limited::new(request.into_body(), MAX_POST_BYTES)
                 .collect()
                 .await
@@ -125,40 +120,31 @@ pub async fn handle(
                     ))
                 }
             };
-            let Some(live) = live else {
-                return Ok(gone());
-            };
             // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (SPEC §2 [?]).
             let message = match String::from_utf8(body.to_vec()) {
                 Ok(text) => Outbound::Text(text),
                 Err(e) => Outbound::Binary(e.into_bytes()),
             };
-            match live.send(message) {
-                Ok(()) => respond(200, None, String::new()),
-                Err(SendError::Gone) => gone(),
-                Err(SendError::Full) => error(
-                    429,
-                    "LimitExceededException",
-                    "The client is not reading its messages",
-                ),
-            }
+            connections
+                .post(&id, message)
+                .map(|()| respond(200, None, String::new()))
         }
-        (Method::GET, Some(live)) => {
-            let c = &live.connection;
-            let body = json!({
-                "connectedAt": iso_time(c.connected_at),
-                "identity": {"sourceIp": c.source_ip, "userAgent": c.user_agent},
-                "lastActiveAt": iso_time(live.last_active_ms.load(Ordering::Relaxed)),
-            });
-            respond(200, None, body.to_string())
-        }
-        (Method::DELETE, Some(live)) => {
-            live.close(crate::frame::CloseCause::DeletedByBackend);
-            respond(204, None, String::new())
-        }
-        (Method::GET | Method::DELETE, None) => gone(),
-        _ => error(404, "NotFoundException", "Not Found"),
+        Method::GET => connections
+            .get(&id)
+            .map(|info| respond(200, None, info.to_string())),
+        Method::DELETE => connections
+            .delete(&id)
+            .map(|()| respond(204, None, String::new())),
+        _ => return Ok(error(404, "NotFoundException", "Not Found")),
     };
+    let response = response.unwrap_or_else(|e| match e {
+        ConnectionError::Gone => gone(),
+        ConnectionError::Full => error(
+            429,
+            "LimitExceededException",
+            "The client is not reading its messages",
+        ),
+    });
     Ok(response)
 }
 

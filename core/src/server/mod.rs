@@ -40,12 +40,11 @@ use crate::config::Api;
 use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
 
 pub use invoke::{Handler, HandlerResult, InvokeContext};
-pub use registry::{Outbound, SendError};
+pub use registry::{ConnectionError, Connections, Outbound};
 pub use tls::Tls;
 
 use head::{read_head, HeadError, Rewind};
 use invoke::Invoker;
-use registry::Registry;
 
 /// A request head must arrive within this time.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,7 +70,7 @@ fn status_line(status: u16) -> String {
 pub(crate) struct Shared {
     engine: Arc<Engine>,
     invoker: Invoker,
-    registry: Registry,
+    connections: Connections,
     ids: Ids,
     tls: Option<Tls>,
 }
@@ -194,7 +193,7 @@ impl GatewayBuilder {
         let shared = Arc::new(Shared {
             engine: Arc::new(Engine::new(self.api)),
             invoker,
-            registry: Registry::default(),
+            connections: Connections::default(),
             ids: Ids::seeded(seed),
             tls: self.tls,
         });
@@ -241,19 +240,9 @@ impl Server {
         self.shared.tls.as_ref().map(Tls::certificate_pem)
     }
 
-    /// How many clients are connected.
-    pub fn connections(&self) -> usize {
-        self.shared.registry.len()
-    }
-
-    /// Sends a message to a connection, as `POST @connections/{id}` does.
-    pub fn post(&self, connection_id: &str, message: Outbound) -> Result<(), SendError> {
-        let live = self
-            .shared
-            .registry
-            .get(connection_id)
-            .ok_or(SendError::Gone)?;
-        live.send(message)
+    /// The `@connections` operations, in-process.
+    pub fn connections(&self) -> &Connections {
+        &self.shared.connections
     }
 
     /// Closes every client with 1001, runs their `$disconnect`, and stops.
@@ -282,7 +271,7 @@ async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch:
         }
     }
     drop(listener);
-    for live in shared.registry.all() {
+    for live in shared.connections.0.all() {
         live.close(crate::frame::CloseCause::ServerShutdown);
     }
     let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 
-use crate::engine::Connection;
+use crate::engine::{iso_time, Connection};
 use crate::frame::CloseCause;
 
 /// Messages waiting for one client; bounded so a client that does not read cannot grow memory.
@@ -29,12 +30,12 @@ pub struct Live {
     close: watch::Sender<Option<CloseCause>>,
 }
 
-/// Why a message could not be queued.
+/// Why a `@connections` call failed.
 #[derive(Debug, PartialEq, Eq)]
-pub enum SendError {
-    /// Not connected (any more), or not yet established.
+pub enum ConnectionError {
+    /// Not connected (any more), or not yet established: `GoneException`.
     Gone,
-    /// The client is not reading; it is being closed.
+    /// The client is not reading; it is being closed: `LimitExceededException`.
     Full,
 }
 
@@ -67,16 +68,16 @@ impl Live {
     }
 
     /// Queues a message for the client.
-    pub fn send(&self, message: Outbound) -> Result<(), SendError> {
+    pub fn send(&self, message: Outbound) -> Result<(), ConnectionError> {
         if !self.established.load(Ordering::Acquire) {
-            return Err(SendError::Gone);
+            return Err(ConnectionError::Gone);
         }
         match self.outbound.try_send(message) {
             Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(SendError::Gone),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(ConnectionError::Gone),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.close(CloseCause::ClientNotReading);
-                Err(SendError::Full)
+                Err(ConnectionError::Full)
             }
         }
     }
@@ -124,5 +125,52 @@ impl Registry {
 
     pub fn len(&self) -> usize {
         self.map().len()
+    }
+}
+
+/// The `@connections` operations on one gateway's live connections, for in-process code (bindings, Rust handlers)
+/// and the HTTP management API alike. Cheap to clone; it keeps working for as long as the gateway runs.
+#[derive(Clone, Default)]
+pub struct Connections(pub(crate) Arc<Registry>);
+
+impl Connections {
+    /// An established connection: one whose `$connect` has finished.
+    fn established(&self, id: &str) -> Result<Arc<Live>, ConnectionError> {
+        self.0
+            .get(id)
+            .filter(|live| live.established.load(Ordering::Acquire))
+            .ok_or(ConnectionError::Gone)
+    }
+
+    /// PostToConnection: queues a message for the client.
+    pub fn post(&self, id: &str, message: Outbound) -> Result<(), ConnectionError> {
+        self.established(id)?.send(message)
+    }
+
+    /// GetConnection: `{"connectedAt", "identity": {"sourceIp", "userAgent"}, "lastActiveAt"}`, as the AWS service
+    /// answers it.
+    pub fn get(&self, id: &str) -> Result<Value, ConnectionError> {
+        let live = self.established(id)?;
+        let c = &live.connection;
+        Ok(json!({
+            "connectedAt": iso_time(c.connected_at),
+            "identity": {"sourceIp": c.source_ip, "userAgent": c.user_agent},
+            "lastActiveAt": iso_time(live.last_active_ms.load(Ordering::Relaxed)),
+        }))
+    }
+
+    /// DeleteConnection: closes the client with 1000; its `$disconnect` follows.
+    pub fn delete(&self, id: &str) -> Result<(), ConnectionError> {
+        self.established(id)?.close(CloseCause::DeletedByBackend);
+        Ok(())
+    }
+
+    /// How many clients are connected (including those whose `$connect` still runs).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

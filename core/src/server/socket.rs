@@ -71,18 +71,18 @@ pub async fn handshake<S>(
     let (live, outbound, close) = Live::new(connection);
     // Registered while `$connect` runs (not yet established, so posting to it gets 410 as on AWS), so that a
     // shutdown reaches it too.
-    shared.registry.insert(live.clone());
+    shared.connections.0.insert(live.clone());
     let request = shared.request();
     let decision = shared.engine.connect(&live.connection, &request);
     let actions = shared.run(decision, &live.connection, &request).await;
     let subprotocol = match actions.into_iter().next() {
         Some(Action::Accept { subprotocol }) => subprotocol,
         Some(Action::Reject { status }) => {
-            shared.registry.remove(live.id());
+            shared.connections.0.remove(live.id());
             return refuse(&mut stream, status).await;
         }
         _ => {
-            shared.registry.remove(live.id());
+            shared.connections.0.remove(live.id());
             return refuse(&mut stream, 500).await;
         }
     };
@@ -94,7 +94,7 @@ pub async fn handshake<S>(
     }
     response.push_str("\r\n");
     if stream.write_all(response.as_bytes()).await.is_err() {
-        shared.registry.remove(live.id());
+        shared.connections.0.remove(live.id());
         return;
     }
     let settings = &shared.engine.api().settings;
@@ -108,7 +108,7 @@ pub async fn handshake<S>(
     live.established.store(true, Ordering::Release);
     let Err((code, reason)) = serve(&shared, ws, &live, outbound, close).await;
     live.established.store(false, Ordering::Release);
-    shared.registry.remove(live.id());
+    shared.connections.0.remove(live.id());
     let request = shared.request();
     let decision = shared
         .engine
