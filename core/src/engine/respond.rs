@@ -72,6 +72,8 @@ impl Engine {
                 let headers = result.get("headers").cloned().unwrap_or(Value::Null);
                 (status, headers, body)
             }
+            // A handler that returns nothing (Python's None, JS's undefined) succeeded with nothing to say (SPEC §6.4 [?]).
+            Outcome::Result(Value::Null) => (Some(200), Value::Null, None),
             Outcome::Result(_) => (None, Value::Null, None),
             Outcome::Http {
                 status,
