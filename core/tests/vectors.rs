@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
-use wsgate_core::engine::{Session, SessionOptions, StepOptions};
-use wsgate_core::frame::CloseCause;
+use wsgate_core::engine::{Session, SessionOptions};
 use wsgate_core::{Api, Engine};
 
 /// Cases known to fail, with the reason: (file stem, case description, reason). Empty: all pass.
@@ -53,52 +52,6 @@ fn lookup<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
     dotted.split('.').try_fold(value, |v, key| v.get(key))
 }
 
-fn run_step(session: &mut Session, step: &Value) -> Result<Value, String> {
-    let mut options = serde_json::Map::new();
-    for key in [
-        "fragments",
-        "binary",
-        "requestId",
-        "messageId",
-        "result",
-        "functionError",
-        "timeout",
-    ] {
-        if let Some(v) = step.get(key) {
-            options.insert(key.into(), v.clone());
-        }
-    }
-    let options: StepOptions =
-        serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
-    let trace = if step.get("connect").is_some() {
-        session.connect(&options)?
-    } else if let Some(cause) = step.get("close") {
-        let cause: CloseCause = serde_json::from_value(cause.clone()).map_err(|e| e.to_string())?;
-        session.close(cause)?
-    } else if let Some(text) = step.get("message").and_then(Value::as_str) {
-        let mut text = text.to_string();
-        if let Some(n) = step.get("padTo").and_then(Value::as_u64) {
-            while text.len() < n as usize {
-                text.push(' ');
-            }
-        }
-        session.message(&text, &options)?
-    } else {
-        let close = step["disconnect"].as_object().map(|c| {
-            let code = c["code"].as_u64().unwrap_or(1000) as u16;
-            (
-                code,
-                c.get("reason")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        });
-        session.disconnect(close, &options)?
-    };
-    Ok(serde_json::to_value(trace).unwrap())
-}
-
 fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
     let api_json = case.get("api").unwrap_or(&doc["api"]);
     if let Some(problems) = case.get("problems").and_then(Value::as_array) {
@@ -128,7 +81,10 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
         serde_json::from_value(session_json).map_err(|e| format!("session: {e}"))?;
     let mut session = Session::new(engine.clone(), options);
     for (i, step) in case["steps"].as_array().unwrap().iter().enumerate() {
-        let actual = run_step(&mut session, step).map_err(|e| format!("step {i}: {e}"))?;
+        let actual = session
+            .step(step)
+            .map(|t| serde_json::to_value(t).unwrap())
+            .map_err(|e| format!("step {i}: {e}"))?;
         if let Some(m) = mismatch(&step["expect"], &actual, "trace") {
             return Err(format!("step {i}: {m}\n  whole trace: {actual}"));
         }

@@ -348,7 +348,56 @@ impl Session {
             .disconnect(&self.connection, &request, code, &reason);
         Ok(self.finish(decision, &options.outcome, EventType::Disconnect))
     }
+
+    /// Runs one step written as JSON, the format of `tests/vectors` (its README): `{"connect": true}`,
+    /// `{"message": TEXT, "padTo"?: N}`, `{"close": CAUSE}` or `{"disconnect": {"code", "reason"} | null}`, with
+    /// the [`StepOptions`] fields beside them. Every binding runs the shared vectors through this.
+    pub fn step(&mut self, step: &Value) -> Result<Trace, String> {
+        let mut options = serde_json::Map::new();
+        for key in [
+            "fragments",
+            "binary",
+            "requestId",
+            "messageId",
+            "result",
+            "functionError",
+            "timeout",
+        ] {
+            if let Some(v) = step.get(key) {
+                options.insert(key.into(), v.clone());
+            }
+        }
+        let options: StepOptions =
+            serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
+        if step.get("connect").is_some() {
+            self.connect(&options)
+        } else if let Some(cause) = step.get("close") {
+            let cause: CloseCause =
+                serde_json::from_value(cause.clone()).map_err(|e| e.to_string())?;
+            self.close(cause)
+        } else if let Some(text) = step.get("message") {
+            let text = text.as_str().ok_or("`message` must be a string")?;
+            let pad_to = step.get("padTo").and_then(Value::as_u64).unwrap_or(0) as usize;
+            if pad_to > MAX_PAD_TO {
+                return Err(format!("`padTo` is at most {MAX_PAD_TO}"));
+            }
+            let padding = pad_to.saturating_sub(text.len());
+            self.message(&format!("{text}{}", " ".repeat(padding)), &options)
+        } else if let Some(close) = step.get("disconnect") {
+            let close = close.as_object().map(|c| {
+                let code = c.get("code").and_then(Value::as_u64).unwrap_or(1000) as u16;
+                let reason = c.get("reason").and_then(Value::as_str).unwrap_or("");
+                (code, reason.to_string())
+            });
+            self.disconnect(close, &options)
+        } else {
+            Err("a step is one of connect, message, close or disconnect".into())
+        }
+    }
 }
+
+/// The largest message a step may pad to: well past every limit, small enough for any browser tab.
+const MAX_PAD_TO: usize = 4 * 1024 * 1024;
 
 /// The frames a client sends for one message.
 fn frames<'t>(bytes: &'t [u8], options: &StepOptions) -> Vec<(Opcode, bool, &'t [u8])> {
