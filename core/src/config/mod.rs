@@ -184,5 +184,75 @@ impl Api {
     }
 }
 
+/// What a binding asks for when it registers an in-process handler, and why it cannot have it.
+impl Api {
+    /// Checks that an in-process handler can serve integration `id`: it exists and calls Lambda (AWS_PROXY or AWS).
+    pub fn check_handler_integration(&self, id: &str) -> Result<(), String> {
+        let Some(integration) = self.integrations.get(id) else {
+            let known: Vec<&str> = self.integrations.keys().map(String::as_str).collect();
+            return Err(format!(
+                "no integration `{id}` in the definition; its integrations are: {}",
+                known.join(", ")
+            ));
+        };
+        match integration.kind {
+            IntegrationType::AwsProxy | IntegrationType::Aws => Ok(()),
+            kind => Err(format!(
+                "integration `{id}` is {}: only AWS_PROXY and AWS integrations call a handler",
+                kind.as_str()
+            )),
+        }
+    }
+
+    /// Makes `route_key` served by a handler registered under the route key. A route that targets an AWS_PROXY or
+    /// AWS integration stays as it is; a missing route is added, one-way as a new route is on AWS, with an AWS_PROXY
+    /// integration of its own.
+    pub fn route_to_handler(&mut self, route_key: &str) -> Result<(), String> {
+        if let Some(route) = self.routes.get(route_key) {
+            return self
+                .check_handler_integration(&route.integration)
+                .map_err(|e| format!("route `{route_key}` cannot call a handler: {e}"));
+        }
+        if route_key.is_empty()
+            || (route_key.starts_with('$')
+                && !matches!(route_key, "$connect" | "$disconnect" | "$default"))
+        {
+            return Err(format!(
+                "`{route_key}` is not a route key: use $connect, $disconnect, $default or a name of your own"
+            ));
+        }
+        let id = (0..)
+            .map(|n| match n {
+                0 => route_key.to_string(),
+                n => format!("{route_key}-{n}"),
+            })
+            .find(|id| !self.integrations.contains_key(id))
+            .expect("an unused integration id");
+        self.integrations.insert(
+            id.clone(),
+            Integration {
+                id: id.clone(),
+                kind: IntegrationType::AwsProxy,
+                uri: None,
+                method: "POST".into(),
+                timeout_ms: 29_000,
+                passthrough: Passthrough::WhenNoMatch,
+                template_selection: None,
+                request_templates: BTreeMap::new(),
+                responses: Vec::new(),
+            },
+        );
+        let route = Route {
+            key: route_key.to_string(),
+            integration: id,
+            model_selection: None,
+            request_models: BTreeMap::new(),
+            two_way: false,
+        };
+        self.routes.insert(route_key.to_string(), route);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -222,3 +222,31 @@ fn a_broken_model_is_reported_once_not_again_where_it_is_used() {
         vec![("models.Message.schema".to_string(), "invalid_schema")]
     );
 }
+
+#[test]
+fn handlers_bind_to_lambda_integrations_and_missing_routes_are_added() {
+    let mut api = Api::from_str(include_str!("../../../examples/chat/api.yaml")).unwrap();
+    assert!(api.check_handler_integration("chat").is_ok());
+    let mock = api.check_handler_integration("help").unwrap_err();
+    assert!(mock.contains("is MOCK"), "{mock}");
+    assert!(api
+        .check_handler_integration("nope")
+        .unwrap_err()
+        .contains("connection, help"));
+
+    api.route_to_handler("sendmessage").unwrap();
+    assert_eq!(api.routes["sendmessage"].integration, "chat");
+    assert!(api
+        .route_to_handler("$default")
+        .unwrap_err()
+        .contains("MOCK"));
+    assert!(api.route_to_handler("$other").is_err());
+
+    api.route_to_handler("typing").unwrap();
+    let route = &api.routes["typing"];
+    assert!(!route.two_way);
+    assert_eq!(
+        api.integrations[&route.integration].kind,
+        IntegrationType::AwsProxy
+    );
+}

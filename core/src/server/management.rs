@@ -10,11 +10,8 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde_json::json;
 
-use super::registry::{ConnectionError, Outbound};
+use super::registry::{ConnectionError, Outbound, MAX_POST_BYTES};
 use super::Shared;
-
-/// PostToConnection's `Data` limit.
-pub const MAX_POST_BYTES: usize = 131_072;
 
 /// Where a request path points.
 #[derive(Debug, PartialEq, Eq)]
@@ -74,6 +71,14 @@ fn error(status: u16, kind: &str, message: &str) -> Response<Full<Bytes>> {
     )
 }
 
+fn too_large() -> Response<Full<Bytes>> {
+    error(
+        413,
+        "PayloadTooLargeException",
+        &format!("Request entity too large: the maximum is {MAX_POST_BYTES} bytes"),
+    )
+}
+
 /// 410 carries no body, only the error type (SPEC §7).
 fn gone() -> Response<Full<Bytes>> {
     respond(410, Some("GoneException"), String::new())
@@ -107,18 +112,13 @@ pub async fn handle(
     let connections = &shared.connections;
     let response = match *request.method() {
         Method::POST => {
-            let body = match Limited::new(request.into_body(), MAX_POST_BYTES)
+            // One byte past the limit is enough to know the body is too large, without reading the rest.
+            let body = match Limited::new(request.into_body(), MAX_POST_BYTES + 1)
                 .collect()
                 .await
             {
                 Ok(body) => body.to_bytes(),
-                Err(_) => {
-                    return Ok(error(
-                        413,
-                        "PayloadTooLargeException",
-                        &format!("Request entity too large: the maximum is {MAX_POST_BYTES} bytes"),
-                    ))
-                }
+                Err(_) => return Ok(too_large()),
             };
             // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (SPEC §2 [?]).
             let message = match String::from_utf8(body.to_vec()) {
@@ -144,6 +144,7 @@ pub async fn handle(
             "LimitExceededException",
             "The client is not reading its messages",
         ),
+        ConnectionError::PayloadTooLarge => too_large(),
     });
     Ok(response)
 }

@@ -37,7 +37,12 @@ pub enum ConnectionError {
     Gone,
     /// The client is not reading; it is being closed: `LimitExceededException`.
     Full,
+    /// Over the 131072 bytes PostToConnection takes: `PayloadTooLargeException`.
+    PayloadTooLarge,
 }
+
+/// PostToConnection's `Data` limit.
+pub const MAX_POST_BYTES: usize = 131_072;
 
 impl Live {
     pub fn new(
@@ -144,6 +149,13 @@ impl Connections {
 
     /// PostToConnection: queues a message for the client.
     pub fn post(&self, id: &str, message: Outbound) -> Result<(), ConnectionError> {
+        let len = match &message {
+            Outbound::Text(text) => text.len(),
+            Outbound::Binary(bytes) => bytes.len(),
+        };
+        if len > MAX_POST_BYTES {
+            return Err(ConnectionError::PayloadTooLarge);
+        }
         self.established(id)?.send(message)
     }
 
