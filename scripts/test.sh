@@ -21,3 +21,7 @@ cargo build -p wsgate-core --bin wsgate
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
 .venv/bin/python -m pytest tests/e2e/python -q
+
+# The Python package, built by maturin as `pip install ./bindings-python` builds it for users.
+.venv/bin/pip install --quiet --disable-pip-version-check ./bindings-python
+.venv/bin/python -m pytest bindings-python/tests -q

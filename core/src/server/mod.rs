@@ -143,12 +143,19 @@ impl Gateway {
 
 impl GatewayBuilder {
     /// Serves an integration id, route key or handler name with an in-process function.
-    pub fn handler<F, Fut>(mut self, name: impl Into<String>, f: F) -> Self
+    pub fn handler<F, Fut>(self, name: impl Into<String>, f: F) -> Self
     where
         F: Fn(Value, InvokeContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        let handler: Handler = Arc::new(move |event, context| Box::pin(f(event, context)));
+        self.dyn_handler(
+            name,
+            Arc::new(move |event, context| Box::pin(f(event, context))),
+        )
+    }
+
+    /// [`GatewayBuilder::handler`] for a handler already boxed (what the bindings make of a Python or JS function).
+    pub fn dyn_handler(mut self, name: impl Into<String>, handler: Handler) -> Self {
         self.handlers.insert(name.into(), handler);
         self
     }

@@ -1,0 +1,61 @@
+"""wsgate: Amazon API Gateway WebSocket APIs, self-hosted and in-process.
+
+    import wsgate
+    gw = wsgate.Gateway("api.yaml")
+
+    @gw.route("sendmessage")
+    def send(event, context):
+        gw.connections.post(event["requestContext"]["connectionId"], "hi")
+
+    gw.serve(port=8080)
+"""
+
+from typing import Any, Dict, Optional
+
+from . import _wsgate
+from .errors import (
+    ConfigError,
+    GatewayError,
+    GoneException,
+    LimitExceededException,
+    PayloadTooLargeException,
+    Problem,
+)
+from .gateway import Api, Connections, Gateway, Server
+
+Session = _wsgate.Session
+LambdaContext = _wsgate.LambdaContext
+
+
+def simulate(
+    api: Any,
+    message: str,
+    result: Any = None,
+    *,
+    function_error: Optional[str] = None,
+    timeout: bool = False,
+    fragments: Optional[int] = None,
+    binary: bool = False,
+) -> Dict[str, Any]:
+    """What the gateway does with one message on a new connection, without a socket: the trace of ``wsgate route``
+    (``routeKey``, ``validation``, ``integration``, ``integrationResponse``, ``send``, ``close``) as a dict.
+    ``result`` is what the integration returns (a Lambda result, or ``{"statusCode", "headers", "body"}`` for HTTP)."""
+    trace: Dict[str, Any] = _wsgate.simulate(api, message, result, function_error, timeout, fragments, binary)
+    return trace
+
+
+__all__ = [
+    "Api",
+    "ConfigError",
+    "Connections",
+    "Gateway",
+    "GatewayError",
+    "GoneException",
+    "LambdaContext",
+    "LimitExceededException",
+    "PayloadTooLargeException",
+    "Problem",
+    "Server",
+    "Session",
+    "simulate",
+]

@@ -1,0 +1,211 @@
+//! The API definition (`wsgate.Api`), simulated connections (`Session`) and `simulate`: the DESIGN.md trace, as
+//! Python dicts.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use pythonize::{depythonize, pythonize};
+use serde_json::Value;
+use wsgate_core::config::IntegrationUri;
+use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
+use wsgate_core::{Api, Engine};
+
+use crate::errors::{config_error, raise};
+
+/// A loaded, checked API definition. A gateway takes it over when it starts serving.
+#[pyclass(name = "Api", module = "wsgate._wsgate")]
+pub struct PyApi {
+    api: Option<Api>,
+}
+
+/// A path, YAML or JSON text, or a dict: what every `wsgate` call accepts as a definition.
+pub fn load(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Api> {
+    let loaded = if let Ok(text) = definition.cast::<PyString>() {
+        let text = text.to_cow()?.into_owned();
+        let looks_like_path = !text.contains('\n') && !text.trim_start().starts_with('{');
+        if looks_like_path {
+            py.detach(|| Api::from_path(&text))
+        } else {
+            py.detach(|| Api::from_str(&text))
+        }
+    } else if definition.is_instance_of::<PyDict>() {
+        let value: Value =
+            depythonize(definition).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+        py.detach(|| Api::from_value(&value))
+    } else if let Ok(path) = definition.extract::<PathBuf>() {
+        py.detach(|| Api::from_path(&path))
+    } else {
+        return Err(PyTypeError::new_err(
+            "a definition is a path, YAML or JSON text, or a dict",
+        ));
+    };
+    loaded.map_err(|e| config_error(py, &e))
+}
+
+impl PyApi {
+    fn api(&self, py: Python<'_>) -> PyResult<&Api> {
+        self.api.as_ref().ok_or_else(|| in_use(py))
+    }
+
+    /// Takes the definition over, for a gateway that serves it.
+    pub fn take(&mut self, py: Python<'_>) -> PyResult<Api> {
+        self.api.take().ok_or_else(|| in_use(py))
+    }
+}
+
+fn in_use(py: Python<'_>) -> PyErr {
+    raise(
+        py,
+        "GatewayError",
+        "this API is served by a gateway already; load the definition again for another one",
+    )
+}
+
+#[pymethods]
+impl PyApi {
+    #[new]
+    fn new(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            api: Some(load(py, definition)?),
+        })
+    }
+
+    #[getter]
+    fn name(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.api(py)?.name.clone())
+    }
+
+    #[getter]
+    fn stage(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.api(py)?.stage.clone())
+    }
+
+    #[getter]
+    fn api_id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.api(py)?.api_id.clone())
+    }
+
+    /// The route keys, sorted.
+    #[getter]
+    fn routes(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        let mut keys: Vec<String> = self.api(py)?.routes.keys().cloned().collect();
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// The integration ids, sorted.
+    #[getter]
+    fn integrations(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        Ok(self.api(py)?.integrations.keys().cloned().collect())
+    }
+
+    /// Integration id -> handler name, for AWS_PROXY/AWS integrations whose `integrationUri` names a handler
+    /// (`chat`, or a Lambda handler string such as `app.handler`).
+    #[getter]
+    fn handler_uris(&self, py: Python<'_>) -> PyResult<HashMap<String, String>> {
+        let api = self.api(py)?;
+        Ok(api
+            .integrations
+            .values()
+            .filter_map(|i| match &i.uri {
+                Some(IntegrationUri::Handler(name)) => Some((i.id.clone(), name.clone())),
+                _ => None,
+            })
+            .collect())
+    }
+
+    fn check_handler_integration(&self, py: Python<'_>, id: &str) -> PyResult<()> {
+        let api = self.api(py)?;
+        api.check_handler_integration(id)
+            .map_err(|e| raise(py, "GatewayError", e))
+    }
+
+    fn route_to_handler(&mut self, py: Python<'_>, route_key: &str) -> PyResult<()> {
+        let api = self.api.as_mut().ok_or_else(|| in_use(py))?;
+        api.route_to_handler(route_key)
+            .map_err(|e| raise(py, "GatewayError", e))
+    }
+}
+
+/// One simulated connection: `step(dict)` runs a step written as in `tests/vectors` and returns its trace.
+#[pyclass(name = "Session", module = "wsgate._wsgate")]
+pub struct PySession {
+    session: Session,
+}
+
+#[pymethods]
+impl PySession {
+    #[new]
+    #[pyo3(signature = (definition, options=None))]
+    fn new(
+        py: Python<'_>,
+        definition: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let api = load(py, definition)?;
+        let options: SessionOptions = match options {
+            Some(options) => {
+                depythonize(options).map_err(|e| raise(py, "GatewayError", e.to_string()))?
+            }
+            None => SessionOptions::default(),
+        };
+        Ok(Self {
+            session: Session::new(Arc::new(Engine::new(api)), options),
+        })
+    }
+
+    fn step<'py>(
+        &mut self,
+        py: Python<'py>,
+        step: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let step: Value =
+            depythonize(step).map_err(|e| raise(py, "GatewayError", e.to_string()))?;
+        let trace = py
+            .detach(|| self.session.step(&step))
+            .map_err(|e| raise(py, "GatewayError", e))?;
+        pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
+    }
+}
+
+/// What the gateway does with one message on a new simulated connection, as the DESIGN.md trace.
+#[pyfunction]
+#[pyo3(signature = (definition, message, result=None, function_error=None, timeout=false, fragments=None, binary=false))]
+#[allow(clippy::too_many_arguments)] // Python keyword arguments, one per `wsgate route` option
+pub fn simulate<'py>(
+    py: Python<'py>,
+    definition: &Bound<'py, PyAny>,
+    message: &str,
+    result: Option<&Bound<'py, PyAny>>,
+    function_error: Option<String>,
+    timeout: bool,
+    fragments: Option<usize>,
+    binary: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let api = load(py, definition)?;
+    let result: Option<Value> = match result {
+        Some(result) => Some(depythonize(result).map_err(|e| PyTypeError::new_err(e.to_string()))?),
+        None => None,
+    };
+    let options = StepOptions {
+        fragments,
+        binary,
+        request_id: None,
+        message_id: None,
+        outcome: SimulatedOutcome {
+            result,
+            function_error,
+            timeout,
+        },
+    };
+    let trace = py.detach(|| {
+        let mut session = Session::new(Arc::new(Engine::new(api)), SessionOptions::default());
+        session.message(message, &options)
+    });
+    let trace = trace.map_err(|e| raise(py, "GatewayError", e))?;
+    pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
+}

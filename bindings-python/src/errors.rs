@@ -1,0 +1,52 @@
+//! Core errors as the exceptions of `wsgate.errors` (defined in Python, so they are ordinary, typed classes).
+
+use pyo3::prelude::*;
+use wsgate_core::server::ConnectionError;
+use wsgate_core::ConfigError;
+
+fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("wsgate.errors")?.getattr(name)
+}
+
+/// An exception of `wsgate.errors` by class name, with one message argument.
+pub fn raise(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
+    match class(py, name).and_then(|c| c.call1((message.into(),))) {
+        Ok(error) => PyErr::from_value(error),
+        Err(e) => e,
+    }
+}
+
+/// `ConfigError(message, problems)`, each problem a `Problem(path, code, message, file, line)`.
+pub fn config_error(py: Python<'_>, error: &ConfigError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let problem = class(py, "Problem")?;
+        let problems = error
+            .problems
+            .iter()
+            .map(|p| problem.call1((&p.path, p.kind.code(), &p.message, &p.file, p.line)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let error = class(py, "ConfigError")?.call1((error.to_string(), problems))?;
+        Ok(PyErr::from_value(error))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// A failed `@connections` call as the exception boto3 raises for it.
+pub fn connection_error(py: Python<'_>, id: &str, error: ConnectionError) -> PyErr {
+    match error {
+        ConnectionError::Gone => raise(py, "GoneException", format!("connection {id} is gone")),
+        ConnectionError::Full => raise(
+            py,
+            "LimitExceededException",
+            format!("connection {id} is not reading its messages"),
+        ),
+        ConnectionError::PayloadTooLarge => raise(
+            py,
+            "PayloadTooLargeException",
+            format!(
+                "the data is over {} bytes",
+                wsgate_core::server::MAX_POST_BYTES
+            ),
+        ),
+    }
+}

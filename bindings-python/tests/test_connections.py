@@ -1,0 +1,117 @@
+"""The @connections API: in-process through gw.connections, and over HTTP through boto3, unchanged."""
+
+import asyncio
+import datetime
+import json
+
+import boto3
+import pytest
+
+import wsgate
+from conftest import ask, run, serving, websockets
+
+
+def whoami(gateway):
+    @gateway.integration("echo")
+    def echo(event, context):
+        return {"statusCode": 200, "body": event["requestContext"]["connectionId"]}
+
+
+def test_in_process_post_get_and_delete(gateway):
+    whoami(gateway)
+
+    async def scenario():
+        async with serving(gateway) as server, websockets.connect(server.url) as ws:
+            connection_id = await ask(ws, {"action": "echo", "text": "who"})
+            gateway.connections.post(connection_id, "text")
+            assert await ws.recv() == "text"
+            await gateway.connections.apost(connection_id, "ünïcode".encode())
+            assert await ws.recv() == "ünïcode"
+            gateway.connections.post(connection_id, b"\xff\x00")
+            assert await ws.recv() == b"\xff\x00"
+
+            info = await gateway.connections.aget(connection_id)
+            assert info["Identity"]["SourceIp"] == "127.0.0.1"
+            assert info["Identity"]["UserAgent"].startswith("Python/")
+            assert isinstance(info["ConnectedAt"], datetime.datetime)
+            assert info["ConnectedAt"] <= info["LastActiveAt"]
+
+            with pytest.raises(wsgate.PayloadTooLargeException):
+                gateway.connections.post(connection_id, b"x" * 131_073)
+            gateway.connections.post(connection_id, "y" * 131_072)
+            assert len(await ws.recv()) == 131_072
+
+            gateway.connections.delete(connection_id)
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                await ws.recv()
+            assert closed.value.rcvd.code == 1000
+
+            for call in (lambda: gateway.connections.post(connection_id, "late"),
+                         lambda: gateway.connections.get(connection_id),
+                         lambda: gateway.connections.delete(connection_id)):
+                with pytest.raises(wsgate.GoneException):
+                    call()
+
+    run(scenario())
+
+
+def test_connections_before_start_is_a_clear_error(gateway):
+    with pytest.raises(wsgate.GatewayError, match="not serving"):
+        gateway.connections.post("XDmENcnwIE0CFEQ=", "x")
+
+
+def test_posting_from_connect_to_the_connection_itself_is_gone(gateway):
+    outcome = []
+
+    @gateway.on_connect
+    def connect(event, context):
+        try:
+            gateway.connections.post(event["requestContext"]["connectionId"], "too early")
+        except wsgate.GoneException as error:
+            outcome.append(error)
+
+    async def scenario():
+        async with serving(gateway) as server, websockets.connect(server.url) as ws:
+            assert (await ask(ws, {"action": "greet"}))["hello"]
+
+    run(scenario())
+    assert len(outcome) == 1
+
+
+def test_boto3_reaches_the_management_url_unchanged(gateway):
+    whoami(gateway)
+
+    async def scenario():
+        async with serving(gateway) as server, websockets.connect(server.url) as ws:
+            client = boto3.client("apigatewaymanagementapi", endpoint_url=server.management_url)
+            connection_id = await ask(ws, {"action": "echo", "text": "who"})
+            await asyncio.to_thread(client.post_to_connection, ConnectionId=connection_id, Data=b"via boto3")
+            assert await ws.recv() == "via boto3"
+            info = await asyncio.to_thread(client.get_connection, ConnectionId=connection_id)
+            assert info["Identity"]["SourceIp"] == "127.0.0.1"
+            await asyncio.to_thread(client.delete_connection, ConnectionId=connection_id)
+            with pytest.raises(websockets.exceptions.ConnectionClosed):
+                await ws.recv()
+            with pytest.raises(client.exceptions.GoneException):
+                await asyncio.to_thread(client.post_to_connection, ConnectionId=connection_id, Data=b"x")
+
+    run(scenario())
+
+
+def test_an_unchanged_lambda_handler_posts_over_https_with_boto3(gateway, tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "cert.pem"))
+
+    @gateway.integration("echo")
+    def handler(event, context):  # as AWS's samples write it
+        domain = event["requestContext"]["domainName"]
+        stage = event["requestContext"]["stage"]
+        client = boto3.client("apigatewaymanagementapi", endpoint_url=f"https://{domain}/{stage}")
+        text = json.loads(event["body"])["text"]
+        client.post_to_connection(ConnectionId=event["requestContext"]["connectionId"], Data=text.upper().encode())
+        return {"statusCode": 200}
+
+    async def scenario():
+        async with serving(gateway, tls_dir=str(tmp_path)) as server, websockets.connect(server.url) as ws:
+            assert await ask(ws, {"action": "echo", "text": "shout"}) == "SHOUT"
+
+    run(scenario())
