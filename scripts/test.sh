@@ -14,14 +14,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
 cargo test --workspace
 
-# End-to-end with real peers against `wsgate serve`: Node's `ws` and the aws-sdk, then Python's `websockets`
-# and boto3 (with Lambda handlers behind an Invoke API server).
+# The Python package, built by maturin as `pip install ./bindings-python` builds it for users, and its tests.
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt ./bindings-python
+.venv/bin/python -m pytest bindings-python/tests -q
+
+# End-to-end with real peers against `wsgate serve` and the packages: Node's `ws` and the aws-sdk, then Python's
+# `websockets` and boto3 (with Lambda handlers behind an Invoke API server, and in-process).
 cargo build -p wsgate-core --bin wsgate
 (cd tests/e2e/node && npm ci --silent --no-audit --no-fund && npm test --silent)
-python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
 .venv/bin/python -m pytest tests/e2e/python -q
-
-# The Python package, built by maturin as `pip install ./bindings-python` builds it for users.
-.venv/bin/pip install --quiet --disable-pip-version-check ./bindings-python
-.venv/bin/python -m pytest bindings-python/tests -q

@@ -1,5 +1,8 @@
-"""The README's first command, `bash examples/chat/serve.sh`: the chat room's Lambda handlers, unchanged, behind
-`wsgate serve`, with `websockets` clients chatting through it over ws:// and wss://."""
+"""The chat room, served three ways, with `websockets` clients chatting through it over ws:// and wss://:
+- the README's first command, `bash examples/chat/serve.sh`: the Lambda handlers, unchanged, behind a local Lambda
+  Invoke API and `wsgate serve`;
+- `python -m wsgate serve --handlers examples/chat/handlers.py`: the same handlers, unchanged, in-process;
+- `examples/python-chat/app.py`: handlers written for the Python package, posting with `gw.connections`."""
 
 import asyncio
 import json
@@ -14,22 +17,39 @@ import websockets
 from conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def chat_url():
+TLS_DIR = ROOT / "target" / "wsgate-tls"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+WAYS = {
+    "serve.sh": ["bash", "examples/chat/serve.sh"],
+    "python -m wsgate": [PYTHON, "-m", "wsgate", "serve", "examples/chat/api.yaml",
+                         "--handlers", "examples/chat/handlers.py", "--tls-dir", str(TLS_DIR)],
+    "python-chat": [PYTHON, "examples/python-chat/app.py"],
+}
+
+
+@pytest.fixture(scope="module", params=WAYS)
+def chat(request):
+    """Starts the chat room one way; yields its URL and the certificate its wss:// has, if known."""
     # Its own session, so that stopping it reaches the script, the gateway and the Lambda runtime, as Ctrl-C does.
     process = subprocess.Popen(
-        ["bash", "examples/chat/serve.sh", "--port", "0"],
+        WAYS[request.param] + ["--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
+        env={**os.environ, "AWS_CA_BUNDLE": str(TLS_DIR / "cert.pem")},
     )
     line = process.stdout.readline()  # blocks until wsgate accepts connections
     assert line.startswith("listening on ws://127.0.0.1:"), line
-    yield line.split()[-1]
+    yield line.split()[-1], None if request.param == "python-chat" else TLS_DIR / "cert.pem"
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=30) == 0
+
+
+@pytest.fixture
+def chat_url(chat):
+    return chat[0]
 
 
 def run(coroutine):
@@ -96,8 +116,11 @@ def test_a_closed_client_leaves_its_room(chat_url):
     run(scenario())
 
 
-def test_clients_chat_over_wss_with_the_gateway_certificate(chat_url):
-    trusted = ssl.create_default_context(cafile=ROOT / "target" / "wsgate-tls" / "cert.pem")
+def test_clients_chat_over_wss_with_the_gateway_certificate(chat):
+    chat_url, certificate = chat
+    if certificate is None:
+        pytest.skip("this way of serving makes a certificate of its own for each run")
+    trusted = ssl.create_default_context(cafile=certificate)
     secure_url = chat_url.replace("ws://127.0.0.1", "wss://localhost", 1)
 
     async def scenario():
