@@ -1,0 +1,54 @@
+"""Definitions as paths, text and dicts; every problem of a broken one, each with its path and code."""
+
+import pytest
+
+import wsgate
+from conftest import ROOT
+
+
+def test_a_path_yaml_text_and_a_dict_load_the_same_api():
+    text = (ROOT / "examples" / "echo" / "api.yaml").read_text()
+    as_dict = {"name": "echo", "routeSelectionExpression": "$request.body.action",
+               "integrations": {"mock": {"integrationType": "MOCK"}},
+               "routes": {"$default": {"target": "integrations/mock"}}}
+    for definition in (str(ROOT / "examples" / "echo" / "api.yaml"), ROOT / "examples" / "echo" / "api.yaml", text):
+        assert wsgate.Api(definition).name == "echo"
+    assert wsgate.Api(as_dict).routes == ["$default"]
+
+
+def test_a_broken_definition_lists_every_problem():
+    with pytest.raises(wsgate.ConfigError) as failed:
+        wsgate.Gateway(str(ROOT / "tests" / "fixtures" / "broken.yaml"))
+    assert isinstance(failed.value, ValueError)
+    problems = [(p.path, p.code, p.line) for p in failed.value.problems]
+    assert problems == [
+        ("integrations.chat.timeoutInMillis", "out_of_range", 6),
+        ("routes.sendmessage.routeResponseSelectionExpresion", "unknown_field", 8),
+        ("routes.sendmessage.target", "dangling_target", 8),
+    ]
+    assert "did you mean `routeResponseSelectionExpression`" in failed.value.problems[1].message
+
+
+def test_a_missing_file_and_a_wrong_type_are_clear_errors():
+    with pytest.raises(wsgate.ConfigError) as missing:
+        wsgate.Api("no/such/api.yaml")
+    assert missing.value.problems[0].code == "io"
+    assert missing.value.problems[0].file == "no/such/api.yaml"
+    with pytest.raises(TypeError, match="a definition is a path"):
+        wsgate.Api(42)
+    with pytest.raises(wsgate.ConfigError) as invalid:
+        wsgate.Api({"routes": {}})
+    assert {p.code for p in invalid.value.problems} >= {"missing_field"}
+
+
+def test_simulate_gives_the_trace_of_wsgate_route():
+    trace = wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", '{"action":"joinroom","room":"lobby"}',
+                            {"statusCode": 200, "body": "joined lobby"})
+    assert list(trace) == ["routeKey", "validation", "integration", "integrationResponse", "send", "close"]
+    assert trace["integration"]["request"]["requestContext"]["routeKey"] == "joinroom"
+    assert trace["send"] == ["joined lobby"]
+    assert wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", "x" * 40_000)["close"] == \
+        {"code": 1009, "reason": "Message Too Big"}
+    failed = wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", '{"action":"joinroom","room":"a"}',
+                             function_error="boom")
+    assert '"Internal server error"' in failed["send"][0]
