@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Side by side, in one run: wsgate's echo route (selection + validation + two-way MOCK), a hand-written
-# tokio-tungstenite echo server and serverless-offline with an in-process Node handler, under the same loads from
-# the same generator. Prints one line per measurement.
+# Side by side, in one run, under the same loads from the same generator; prints one line per measurement.
+#   bash scripts/bench.sh gateway   wsgate's echo route (selection + validation + two-way MOCK), a hand-written
+#                                   tokio-tungstenite echo server, serverless-offline with an in-process Node handler
+#   bash scripts/bench.sh python    wsgate with an in-process Python handler, a hand-written `websockets` server
+#                                   calling the same handler
+# With no argument, both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+suite=${1:-all}
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo build --release -q -p wsgate-core --bin wsgate --example loadgen --example echo_server
-(cd bench/serverless-offline && npm ci --silent --no-audit --no-fund --legacy-peer-deps)
 loadgen=$PWD/target/release/examples/loadgen
+loads=(small 16KiB idle)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://..." line, load it, stop it
@@ -22,16 +26,33 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://
   exec {out}<&"${SERVER[0]}" # coproc descriptors do not reach background jobs; a copy does
   cat <&"$out" >/dev/null &  # keep draining its output, so logging never blocks it
   echo "== $name ($url)"
-  "$loadgen" "$url" --connections 100 --messages 2000 --size 60 --in-flight 8 --pid "$pid" | sed 's/^/small  /'
-  "$loadgen" "$url" --connections 10 --messages 500 --size 16384 --in-flight 8 --pid "$pid" | sed 's/^/16KiB  /'
-  "$loadgen" "$url" --idle 5000 --pid "$pid" | sed 's/^/idle   /'
+  for load in "${loads[@]}"; do
+    case $load in
+      small) "$loadgen" "$url" --connections 100 --messages 2000 --size 60 --in-flight 8 --pid "$pid" ;;
+      16KiB) "$loadgen" "$url" --connections 10 --messages 500 --size 16384 --in-flight 8 --pid "$pid" ;;
+      idle) "$loadgen" "$url" --idle 5000 --pid "$pid" ;;
+    esac | sed "s/^/$load  /"
+  done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
-measure "tokio-tungstenite echo server" target/release/examples/echo_server
-port=$(free_port)
-cd bench/serverless-offline
-export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1
-measure "serverless-offline, in-process handler" node node_modules/serverless/bin/serverless.js offline start \
-  --useInProcess --websocketPort "$port" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
+if [[ $suite == all || $suite == gateway ]]; then
+  (cd bench/serverless-offline && npm ci --silent --no-audit --no-fund --legacy-peer-deps)
+  measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
+  measure "tokio-tungstenite echo server" target/release/examples/echo_server
+  port=$(free_port)
+  (
+    cd bench/serverless-offline
+    export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1
+    measure "serverless-offline, in-process handler" node node_modules/serverless/bin/serverless.js offline start \
+      --useInProcess --websocketPort "$port" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
+  )
+fi
+
+if [[ $suite == all || $suite == python ]]; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt ./bindings-python
+  loads=(small)
+  measure "wsgate, in-process Python handler" .venv/bin/python bench/python/wsgate_server.py
+  measure "websockets, the same Python handler" .venv/bin/python bench/python/websockets_server.py
+fi

@@ -2,6 +2,9 @@
 //! simulated sessions and server, translated to Python and nothing more. Routing and every API Gateway behaviour
 //! stay in the core; `python/wsgate/` wraps these classes in the documented Python API.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod api;
 mod errors;
 mod handler;

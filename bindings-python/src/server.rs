@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -13,7 +13,7 @@ use wsgate_core::server::{Connections, Gateway, Outbound, Server, Tls};
 
 use crate::api::PyApi;
 use crate::errors::{connection_error, raise};
-use crate::handler::handler;
+use crate::handler::Workers;
 
 /// One runtime for every gateway of the process, on threads Python never blocks.
 fn runtime() -> &'static Runtime {
@@ -42,15 +42,15 @@ pub struct PyServer {
 
 #[pymethods]
 impl PyServer {
-    /// Binds and starts serving `api` (which it takes over), calling `handlers` through `call`.
+    /// Binds and starts serving `api` (which it takes over) with `handlers`; `glue` is the Python `Gateway`.
     #[staticmethod]
-    #[pyo3(signature = (api, handlers, call, host, port, stage=None, lambda_endpoint=None, tls_dir=None))]
+    #[pyo3(signature = (api, handlers, glue, host, port, stage=None, lambda_endpoint=None, tls_dir=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn start(
         py: Python<'_>,
         api: &Bound<'_, PyApi>,
         handlers: HashMap<String, Py<PyAny>>,
-        call: Py<PyAny>,
+        glue: Py<PyAny>,
         host: String,
         port: u16,
         stage: Option<String>,
@@ -58,11 +58,10 @@ impl PyServer {
         tls_dir: Option<PathBuf>,
     ) -> PyResult<Self> {
         let api = api.borrow_mut().take(py)?;
-        let call = Arc::new(call);
-        let region = api.region.clone();
+        let workers = Workers::start(glue, api.region.clone());
         let mut builder = Gateway::builder(api);
         for (name, function) in handlers {
-            builder = builder.dyn_handler(name, handler(function, call.clone(), region.clone()));
+            builder = builder.dyn_handler(name, workers.handler(function));
         }
         if let Some(stage) = stage {
             builder = builder.stage(stage);

@@ -57,7 +57,7 @@ class Server:
     def start(
         api: Api,
         handlers: Dict[str, Callable[..., Any]],
-        call: Callable[[Callable[..., Any], Dict[str, Any], LambdaContext, Done], None],
+        glue: Any,
         host: str,
         port: int,
         stage: Optional[str] = None,

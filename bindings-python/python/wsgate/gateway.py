@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import inspect
 import logging
 import os
 import signal
@@ -161,7 +160,7 @@ class Gateway:
         self._served = True
         self._loop = asyncio.get_running_loop()
         self._raw = _wsgate.Server.start(
-            self.api, dict(self._handlers), self._call, host, port, stage, lambda_endpoint,
+            self.api, dict(self._handlers), self, host, port, stage, lambda_endpoint,
             os.fspath(tls_dir) if tls_dir is not None else None,
         )
         return Server(self, self._raw)
@@ -186,21 +185,16 @@ class Gateway:
                 loop.remove_signal_handler(number)
             await server.stop()
 
-    def _call(self, function: Handler, event: Dict[str, Any], context: Any, done: Any) -> None:
-        """Runs one invocation (called by the core on a worker thread): ``done`` gets the result or the error."""
-        try:
-            result = function(event, context)
-        except BaseException as error:  # noqa: BLE001 - a handler's failure is the caller's answer, never a crash
-            self._failed(function, error, done)
-            return
-        if not inspect.isawaitable(result):
-            self._answer(function, result, done)
-            return
+    # The core calls these from its Python threads: it calls each handler itself, and hands over what only Python
+    # can do with the outcome.
+
+    def _schedule(self, function: Handler, awaitable: Awaitable[Any], done: Any) -> None:
+        """Runs the coroutine a handler returned on the gateway's loop; ``done`` gets its result or error."""
         try:
             assert self._loop is not None
-            asyncio.run_coroutine_threadsafe(self._await(function, result, done), self._loop)
+            asyncio.run_coroutine_threadsafe(self._await(function, awaitable, done), self._loop)
         except RuntimeError as error:  # the loop has closed
-            getattr(result, "close", lambda: None)()
+            getattr(awaitable, "close", lambda: None)()
             self._failed(function, error, done)
 
     async def _await(self, function: Handler, awaitable: Awaitable[Any], done: Any) -> None:
@@ -209,17 +203,17 @@ class Gateway:
         except BaseException as error:  # noqa: BLE001 - SystemExit or KeyboardInterrupt would stop the whole loop
             self._failed(function, error, done)
             return
-        self._answer(function, result, done)
-
-    def _answer(self, function: Handler, result: Any, done: Any) -> None:
         try:
             done(result)
         except TypeError as refused:
-            log.error("handler %s: %s", _name(function), refused)
+            self._refused(function, refused)
 
     def _failed(self, function: Handler, error: BaseException, done: Any) -> None:
         log.error("handler %s raised", _name(function), exc_info=error)
         done(None, str(error) or type(error).__name__)
+
+    def _refused(self, function: Handler, refused: TypeError) -> None:
+        log.error("handler %s: %s", _name(function), refused)
 
 
 def _name(function: Handler) -> str:

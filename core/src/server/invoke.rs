@@ -157,11 +157,12 @@ impl Invoker {
                 ))
             }
         };
+        // Boxed: their futures hold an HTTP exchange, and every call's task would carry that size otherwise, even
+        // for in-process handlers.
         if lambda {
-            self.invoke_lambda(&url, invocation).await
+            Box::pin(self.invoke_lambda(&url, invocation)).await
         } else {
-            self.call_http(api, &url, invocation, conn, route_key == "$connect")
-                .await
+            Box::pin(self.call_http(api, &url, invocation, conn, route_key == "$connect")).await
         }
     }
 
