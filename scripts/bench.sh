@@ -22,6 +22,10 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://
   local pid=$SERVER_PID line=""
   until [[ $line == *"listening on ws://"* ]]; do read -r line <&"${SERVER[0]}"; done
   local url=${line##*listening on }
+  # serverless-offline announces its WebSocket server before the HTTP server under it accepts connections.
+  if [[ -n ${ready_after:-} ]]; then
+    until [[ $line == *"$ready_after"* ]]; do read -r line <&"${SERVER[0]}"; done
+  fi
   local out
   exec {out}<&"${SERVER[0]}" # coproc descriptors do not reach background jobs; a copy does
   cat <&"$out" >/dev/null &  # keep draining its output, so logging never blocks it
@@ -44,6 +48,7 @@ if [[ $suite == all || $suite == gateway ]]; then
   (
     cd bench/serverless-offline
     export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1
+    ready_after="[http for websocket] listening"
     measure "serverless-offline, in-process handler" node node_modules/serverless/bin/serverless.js offline start \
       --useInProcess --websocketPort "$port" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
   )

@@ -301,13 +301,15 @@ async fn sniff(
         let mut first = [0u8; 1];
         match tokio::time::timeout(HEAD_TIMEOUT, stream.peek(&mut first)).await {
             Ok(Ok(1)) if first[0] == tls::HANDSHAKE_RECORD => {
-                // A failed TLS handshake has no HTTP status to answer with: the connection just ends.
-                if let Ok(Ok(stream)) =
-                    tokio::time::timeout(HEAD_TIMEOUT, tls.acceptor.accept(stream)).await
-                {
-                    connection(shared, stream, peer, local, "https", shutdown).await;
-                }
-                return;
+                // Boxed, so that the task of every plain connection does not carry TLS state; a failed TLS
+                // handshake has no HTTP status to answer with: the connection just ends.
+                let secure = async move {
+                    let accepted = tokio::time::timeout(HEAD_TIMEOUT, tls.acceptor.accept(stream));
+                    if let Ok(Ok(stream)) = accepted.await {
+                        connection(shared, stream, peer, local, "https", shutdown).await;
+                    }
+                };
+                return Box::pin(secure).await;
             }
             Ok(Ok(1)) => {}
             _ => return,
