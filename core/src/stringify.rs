@@ -15,7 +15,8 @@ pub fn stringify(value: &Value) -> String {
     }
 }
 
-fn write_java(value: &Value, out: &mut String) {
+/// Appends a value's text to `out` (`null` as `null`); [`stringify`] without a `String` of its own.
+pub(crate) fn write_java(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::String(s) => out.push_str(s),

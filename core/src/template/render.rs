@@ -65,7 +65,7 @@ impl<'s> Renderer<'s> {
                     match value.as_ref() {
                         Value::Null if r.quiet => {}
                         Value::Null => out.push_str(&r.source),
-                        v => out.push_str(&stringify(v)),
+                        v => crate::stringify::write_java(v, out),
                     }
                 }
                 Node::Set(target, expr) => {
