@@ -194,18 +194,14 @@ pub fn simulate<'py>(
     let options = StepOptions {
         fragments,
         binary,
-        request_id: None,
-        message_id: None,
         outcome: SimulatedOutcome {
             result,
             function_error,
             timeout,
         },
+        ..StepOptions::default()
     };
-    let trace = py.detach(|| {
-        let mut session = Session::new(Arc::new(Engine::new(api)), SessionOptions::default());
-        session.message(message, &options)
-    });
+    let trace = py.detach(|| wsgate_core::engine::simulate(api, message, &options));
     let trace = trace.map_err(|e| raise(py, "GatewayError", e))?;
     pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
 }

@@ -3,13 +3,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
+use wsgate_core::engine::{simulate, SimulatedOutcome, StepOptions};
 use wsgate_core::server::{Gateway, Tls};
-use wsgate_core::{Api, Engine};
+use wsgate_core::Api;
 
 #[derive(Parser)]
 #[command(
@@ -203,20 +202,17 @@ fn main() -> ExitCode {
                 Ok(api) => api,
                 Err(code) => return code,
             };
-            let engine = Arc::new(Engine::new(api));
-            let mut session = Session::new(engine.clone(), SessionOptions::default());
             let options = StepOptions {
                 fragments,
                 binary,
-                request_id: None,
-                message_id: None,
                 outcome: SimulatedOutcome {
                     result,
                     function_error,
                     timeout,
                 },
+                ..StepOptions::default()
             };
-            match session.message(&message, &options) {
+            match simulate(api, &message, &options) {
                 Ok(trace) => {
                     let json = serde_json::to_string_pretty(&trace).expect("a trace is JSON");
                     print(&json)

@@ -22,7 +22,7 @@ use crate::template::{Scope, Template};
 pub use event::{forwarded_headers, EventType};
 pub use ids::{clf_time, iso_time, Ids};
 pub use session::{
-    Close, Handshake, Session, SessionOptions, SimulatedOutcome, StepOptions, Trace,
+    simulate, Close, Handshake, Session, SessionOptions, SimulatedOutcome, StepOptions, Trace,
 };
 
 use event::RequestVars;

@@ -396,6 +396,12 @@ impl Session {
     }
 }
 
+/// What the gateway does with one message on a new simulated connection: the trace of `wsgate route` and of every
+/// binding's `simulate`.
+pub fn simulate(api: crate::Api, message: &str, options: &StepOptions) -> Result<Trace, String> {
+    Session::new(Arc::new(Engine::new(api)), SessionOptions::default()).message(message, options)
+}
+
 /// The largest message a step may pad to: well past every limit, small enough for any browser tab.
 const MAX_PAD_TO: usize = 4 * 1024 * 1024;
 
