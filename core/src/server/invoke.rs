@@ -102,7 +102,7 @@ impl Invoker {
     pub async fn invoke(
         &self,
         api: &Api,
-        invocation: &Invocation,
+        invocation: Invocation,
         route_key: &str,
         conn: &Connection,
         request_id: &str,
@@ -118,7 +118,7 @@ impl Invoker {
     async fn call(
         &self,
         api: &Api,
-        invocation: &Invocation,
+        invocation: Invocation,
         route_key: &str,
         conn: &Connection,
         request_id: &str,
@@ -128,7 +128,7 @@ impl Invoker {
             IntegrationType::AwsProxy | IntegrationType::Aws
         );
         if lambda {
-            if let Some(handler) = self.handler(invocation, route_key) {
+            if let Some(handler) = self.handler(&invocation, route_key) {
                 let context = InvokeContext {
                     function_name: invocation.id.clone(),
                     request_id: request_id.to_string(),
@@ -160,9 +160,9 @@ impl Invoker {
         // Boxed: their futures hold an HTTP exchange, and every call's task would carry that size otherwise, even
         // for in-process handlers.
         if lambda {
-            Box::pin(self.invoke_lambda(&url, invocation)).await
+            Box::pin(self.invoke_lambda(&url, &invocation)).await
         } else {
-            Box::pin(self.call_http(api, &url, invocation, conn, route_key == "$connect")).await
+            Box::pin(self.call_http(api, &url, &invocation, conn, route_key == "$connect")).await
         }
     }
 
@@ -266,12 +266,12 @@ impl Invoker {
 }
 
 /// What a Lambda receives: the proxy event, or the rendered template parsed as JSON (its text if it is not JSON).
-fn lambda_payload(invocation: &Invocation) -> Value {
-    match &invocation.request {
+fn lambda_payload(invocation: Invocation) -> Value {
+    match invocation.request {
         Value::String(text) if invocation.kind == IntegrationType::Aws => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
         }
-        other => other.clone(),
+        other => other,
     }
 }
 

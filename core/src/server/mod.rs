@@ -91,17 +91,26 @@ impl Shared {
     /// Makes the integration call a decision asks for, and returns every action for the client.
     async fn run(&self, decision: Decision, conn: &Connection, request: &Request) -> Vec<Action> {
         let started = Instant::now();
-        let route = decision.route_key.as_deref().unwrap_or("-");
-        let mut actions = decision.actions;
-        let mut status = decision.integration_response.map(|r| r.status);
-        if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
+        let Decision {
+            route_key,
+            invocation,
+            pending,
+            integration_response,
+            mut actions,
+            ..
+        } = decision;
+        let route = route_key.as_deref().unwrap_or("-");
+        let mut status = integration_response.map(|r| r.status);
+        let integration = invocation.as_ref().map(|i| i.id.clone());
+        if let (Some(pending), Some(invocation)) = (pending, invocation) {
             let api = self.engine.api();
+            // The invocation moves into the call: a handler gets its event without a copy.
             let outcome = self
                 .invoker
                 .invoke(api, invocation, route, conn, &request.request_id)
                 .await;
             if let crate::engine::Outcome::Failed(reason) = &outcome {
-                tracing::warn!(connection = %conn.connection_id, integration = %invocation.id, %reason, "integration failed");
+                tracing::warn!(connection = %conn.connection_id, integration = integration.as_deref().unwrap_or("-"), %reason, "integration failed");
             }
             let done = self.engine.complete(pending, outcome);
             status = done.integration_response.map(|r| r.status).or(status);
@@ -110,7 +119,7 @@ impl Shared {
         tracing::info!(
             connection = %conn.connection_id,
             route,
-            integration = decision.invocation.as_ref().map_or("-", |i| i.id.as_str()),
+            integration = integration.as_deref().unwrap_or("-"),
             status = status.unwrap_or(0),
             latency_ms = started.elapsed().as_millis() as u64,
             "route"

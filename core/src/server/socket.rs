@@ -205,15 +205,16 @@ where
                 // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
                 Some(Err(_)) | None => return Err(dropped()),
             },
-            // Nothing more has arrived: write what the last messages produced.
-            flushed = sink.flush(), if unflushed => {
-                unflushed = false;
-                flushed.map_err(|_| dropped())?;
-            }
+            // Before flushing, so that answers finished together (integration results, posts) go out in one write.
             Some(message) = outbound.recv() => {
                 last_active = Instant::now();
                 with_close(feed(&mut sink, message, max_frame), &mut close).await?;
                 unflushed = true;
+            }
+            // Nothing more has arrived or is waiting: write what the last messages produced.
+            flushed = sink.flush(), if unflushed => {
+                unflushed = false;
+                flushed.map_err(|_| dropped())?;
             }
             Ok(()) = close.changed() => {}
             () = &mut timer => {
