@@ -1,0 +1,67 @@
+"""`python -m wsgate serve --handlers`: a module's functions by integration id or route key, or a directory's
+`module.function` handler strings, served with websockets clients talking to them."""
+
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ask, run, websockets
+
+API = """
+name: cli
+routeSelectionExpression: $request.body.action
+integrations:
+  greeter: {integrationType: AWS_PROXY, integrationUri: %s}
+routes:
+  greet: {target: integrations/greeter, routeResponseSelectionExpression: $default}
+"""
+HANDLER = """
+import json
+def %s(event, context):
+    return {"statusCode": 200, "body": "hello " + json.loads(event["body"])["name"]}
+"""
+
+
+def serve_and_greet(cwd, *args):
+    process = subprocess.Popen([sys.executable, "-m", "wsgate", "serve", *args, "--port", "0"], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("listening on ws://"), process.stderr.read()
+
+        async def scenario():
+            async with websockets.connect(line.split()[-1]) as ws:
+                return await ask(ws, {"action": "greet", "name": "Ana"})
+
+        return run(scenario())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize("function", ["greeter", "greet"])
+def test_a_module_binds_functions_named_after_integrations_or_routes(tmp_path, function):
+    (tmp_path / "api.yaml").write_text(API % "greeter")
+    (tmp_path / "app.py").write_text(textwrap.dedent(HANDLER % function))
+    assert serve_and_greet(tmp_path, "api.yaml", "--handlers", "app") == "hello Ana"
+
+
+def test_a_directory_binds_lambda_handler_strings(tmp_path):
+    (tmp_path / "api.yaml").write_text(API % "greetings.handler")
+    (tmp_path / "lambdas").mkdir()
+    (tmp_path / "lambdas" / "greetings.py").write_text(textwrap.dedent(HANDLER % "handler"))
+    assert serve_and_greet(tmp_path, "api.yaml", "--handlers", "lambdas") == "hello Ana"
+
+
+def test_check_and_bad_definitions_exit_1_with_the_problems(tmp_path):
+    (tmp_path / "api.yaml").write_text("name: x\nroutes: {}\n")
+    checked = subprocess.run([sys.executable, "-m", "wsgate", "check", "api.yaml"], cwd=tmp_path,
+                             capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert "routeSelectionExpression" in checked.stderr and "[missing_field]" in checked.stderr
+    served = subprocess.run([sys.executable, "-m", "wsgate", "serve", "api.yaml"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=30)
+    assert served.returncode == 1 and "[missing_field]" in served.stderr
