@@ -22,14 +22,10 @@ pub struct LambdaContext {
     function_name: String,
     #[pyo3(get)]
     function_version: &'static str,
-    #[pyo3(get)]
-    invoked_function_arn: String,
+    region: Arc<str>,
     #[pyo3(get)]
     memory_limit_in_mb: u32,
-    #[pyo3(get)]
-    log_group_name: String,
-    #[pyo3(get)]
-    log_stream_name: String,
+    log_stream_name: Arc<str>,
     /// Made when first read: most handlers never do, and it costs a random number.
     aws_request_id: OnceLock<String>,
     deadline: Instant,
@@ -37,6 +33,22 @@ pub struct LambdaContext {
 
 #[pymethods]
 impl LambdaContext {
+    #[getter]
+    fn invoked_function_arn(&self) -> String {
+        let (region, name) = (&self.region, &self.function_name);
+        format!("arn:aws:lambda:{region}:123456789012:function:{name}")
+    }
+
+    #[getter]
+    fn log_stream_name(&self) -> &str {
+        &self.log_stream_name
+    }
+
+    #[getter]
+    fn log_group_name(&self) -> String {
+        format!("/aws/lambda/{}", self.function_name)
+    }
+
     /// The invocation's id, a UUID as Lambda's.
     #[getter]
     fn aws_request_id(&self) -> &str {
@@ -62,15 +74,13 @@ impl LambdaContext {
 
 impl LambdaContext {
     /// `log_stream` names the worker the call ran on, as Lambda names an instance of the function.
-    fn new(context: &InvokeContext, region: &str, log_stream: &str) -> Self {
-        let name = &context.function_name;
+    fn new(context: InvokeContext, region: &Arc<str>, log_stream: &Arc<str>) -> Self {
         Self {
-            function_name: name.clone(),
+            function_name: context.function_name,
             function_version: "$LATEST",
-            invoked_function_arn: format!("arn:aws:lambda:{region}:123456789012:function:{name}"),
+            region: region.clone(),
             memory_limit_in_mb: 128,
-            log_group_name: format!("/aws/lambda/{name}"),
-            log_stream_name: log_stream.to_string(),
+            log_stream_name: log_stream.clone(),
             aws_request_id: OnceLock::new(),
             deadline: Instant::now() + Duration::from_millis(u64::from(context.timeout_ms)),
         }
@@ -137,7 +147,7 @@ pub struct Workers {
 }
 
 /// Longer than the OS may keep a busy thread off a loaded CPU, so that only a slow handler looks stuck.
-const STUCK: Duration = Duration::from_millis(10);
+const STUCK: Duration = Duration::from_millis(25);
 const IDLE: Duration = Duration::from_secs(2);
 /// As many sync handlers can be slow at once before others wait (Python's thread pools default to 32 too).
 const MAX_THREADS: usize = 32;
@@ -145,7 +155,7 @@ const MAX_THREADS: usize = 32;
 struct Pool {
     queue: crossbeam_channel::Receiver<Job>,
     glue: Py<PyAny>,
-    region: String,
+    region: Arc<str>,
     epoch: Instant,
     /// One clock per thread: when its current call started (microseconds since `epoch`), 0 between calls.
     clocks: Mutex<Vec<Arc<AtomicU64>>>,
@@ -173,7 +183,8 @@ impl Pool {
     }
 
     fn work(&self, clock: &Arc<AtomicU64>, permanent: bool) {
-        let log_stream = format!("wsgate/[$LATEST]{}", uuid::Uuid::new_v4().simple());
+        let log_stream: Arc<str> =
+            format!("wsgate/[$LATEST]{}", uuid::Uuid::new_v4().simple()).into();
         loop {
             let first = if permanent {
                 self.queue.recv().ok()
@@ -194,7 +205,7 @@ impl Pool {
     }
 
     /// Adds a thread whenever calls wait and every thread is stuck in one; ends with the last thread, which ends when
-    /// every handler is dropped. It looks every 5 ms: a few microseconds of CPU each time.
+    /// every handler is dropped. It looks every 12 ms: a few microseconds of CPU each time.
     fn supervise(self: Arc<Self>) {
         while Arc::strong_count(&self) > 1 {
             std::thread::sleep(STUCK / 2);
@@ -225,7 +236,7 @@ impl Workers {
         let pool = Arc::new(Pool {
             queue,
             glue,
-            region,
+            region: region.into(),
             epoch: Instant::now(),
             clocks: Mutex::new(Vec::new()),
         });
@@ -264,7 +275,7 @@ impl Workers {
 
 /// Calls the handler: a plain result answers at once, an awaitable is scheduled on the gateway's loop, an exception
 /// (any `BaseException`) is logged and answered with its message.
-fn run(py: Python<'_>, glue: &Py<PyAny>, region: &str, log_stream: &str, job: Job) {
+fn run(py: Python<'_>, glue: &Py<PyAny>, region: &Arc<str>, log_stream: &Arc<str>, job: Job) {
     let Job {
         function,
         event,
@@ -275,7 +286,7 @@ fn run(py: Python<'_>, glue: &Py<PyAny>, region: &str, log_stream: &str, job: Jo
     let called = pythonize(py, &event)
         .map_err(PyErr::from)
         .and_then(|event| {
-            let context = LambdaContext::new(&context, region, log_stream);
+            let context = LambdaContext::new(context, region, log_stream);
             function.bind(py).call1((event, context))
         });
     let glued = match called {
