@@ -1,8 +1,9 @@
 """`Gateway`: an API definition served in-process, with Python functions as its Lambda integrations.
 
 The gateway itself (routing, validation, templates, the WebSocket server and the ``@connections`` API) runs in
-wsgate's Rust core on threads of its own. This module only registers handlers and runs them: a sync function on
-one of the core's worker threads, a coroutine on the asyncio loop that started the gateway.
+wsgate's Rust core on threads of its own. The core calls each handler on its Python thread (more when a slow sync
+handler holds it); this module registers the handlers and runs what the core hands back: a coroutine on the asyncio
+loop that started the gateway, the logging of a failure.
 """
 
 from __future__ import annotations
