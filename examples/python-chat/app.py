@@ -3,6 +3,11 @@ functions, and they reach clients through ``gw.connections``, wsgate's in-proces
 
     pip install ./bindings-python
     python examples/python-chat/app.py            # ws://127.0.0.1:8080/dev; --port 0 picks a free port
+
+The same room written as Lambda functions that deploy to AWS unchanged (boto3's management client instead of
+``gw.connections``) is examples/chat/handlers.py, served in-process by
+``python -m wsgate serve examples/chat/api.yaml --handlers examples/chat/handlers.py --tls-dir DIR`` with
+``AWS_CA_BUNDLE=DIR/cert.pem``.
 """
 
 import argparse
