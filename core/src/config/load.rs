@@ -713,10 +713,8 @@ impl Loader {
             );
         }
         for (key, value, path) in entries {
-            if key.starts_with('$')
-                && !matches!(key.as_str(), "$connect" | "$disconnect" | "$default")
-            {
-                let suggestion = nearest(&key, &["$connect", "$disconnect", "$default"]);
+            if super::reserved_route_key(&key) {
+                let suggestion = nearest(&key, &super::SPECIAL_ROUTE_KEYS);
                 self.invalid(
                     &path,
                     format!(

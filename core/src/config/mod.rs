@@ -184,6 +184,14 @@ impl Api {
     }
 }
 
+/// The route keys AWS gives a meaning of its own.
+pub const SPECIAL_ROUTE_KEYS: [&str; 3] = ["$connect", "$disconnect", "$default"];
+
+/// A key starting with `$` that is none of [`SPECIAL_ROUTE_KEYS`]: AWS refuses it.
+pub(crate) fn reserved_route_key(key: &str) -> bool {
+    key.starts_with('$') && !SPECIAL_ROUTE_KEYS.contains(&key)
+}
+
 /// What a binding asks for when it registers an in-process handler, and why it cannot have it.
 impl Api {
     /// Checks that an in-process handler can serve integration `id`: it exists and calls Lambda (AWS_PROXY or AWS).
@@ -213,10 +221,7 @@ impl Api {
                 .check_handler_integration(&route.integration)
                 .map_err(|e| format!("route `{route_key}` cannot call a handler: {e}"));
         }
-        if route_key.is_empty()
-            || (route_key.starts_with('$')
-                && !matches!(route_key, "$connect" | "$disconnect" | "$default"))
-        {
+        if route_key.is_empty() || reserved_route_key(route_key) {
             return Err(format!(
                 "`{route_key}` is not a route key: use $connect, $disconnect, $default or a name of your own"
             ));
