@@ -968,15 +968,20 @@ async fn in_process_code_posts_to_connections_without_http() {
         "{info}"
     );
     connections.delete(&id).unwrap();
-    assert_eq!(u16::from(next_close(&mut client).await.code), 1000);
-    assert_eq!(next_disconnect(&mut events).await.0, 1000);
-    let gone = "XDmENcnwIE0CFEQ=";
+    // Gone as soon as DeleteConnection has answered, before the client has even read its close frame.
     assert_eq!(
-        connections.post(gone, Outbound::Text("x".into())),
+        connections.post(&id, Outbound::Text("late".into())),
         Err(ConnectionError::Gone)
     );
     assert_eq!(connections.get(&id), Err(ConnectionError::Gone));
     assert_eq!(connections.delete(&id), Err(ConnectionError::Gone));
+    assert_eq!(u16::from(next_close(&mut client).await.code), 1000);
+    assert_eq!(next_disconnect(&mut events).await.0, 1000);
+    let never_connected = "XDmENcnwIE0CFEQ=";
+    assert_eq!(
+        connections.post(never_connected, Outbound::Text("x".into())),
+        Err(ConnectionError::Gone)
+    );
     server.shutdown().await;
 }
 

@@ -23,7 +23,7 @@ pub enum Outbound {
 /// One connection as the rest of the server sees it.
 pub struct Live {
     pub connection: Connection,
-    /// False while `$connect` runs: posting to it then gets 410, as on AWS.
+    /// False while `$connect` runs and once it is closing: posting to it then gets 410, as on AWS.
     pub established: AtomicBool,
     pub last_active_ms: AtomicU64,
     outbound: mpsc::Sender<Outbound>,
@@ -87,7 +87,8 @@ impl Live {
         }
     }
 
-    /// Asks the connection to close; the first cause wins.
+    /// Asks the connection to close; the first cause wins. From then on `@connections` calls get 410, as they do
+    /// on AWS as soon as DeleteConnection has answered, not only once the client has gone.
     pub fn close(&self, cause: CloseCause) {
         self.close.send_if_modified(|current| {
             if current.is_none() {
@@ -97,6 +98,15 @@ impl Live {
                 false
             }
         });
+        self.established.store(false, Ordering::Release);
+    }
+
+    /// Marks the handshake done, unless a close was asked for meanwhile (a shutdown during `$connect`).
+    pub fn establish(&self) {
+        self.established.store(true, Ordering::Release);
+        if self.close.borrow().is_some() {
+            self.established.store(false, Ordering::Release);
+        }
     }
 }
 

@@ -105,7 +105,7 @@ pub async fn handshake<S>(
         .max_message_size(Some(settings.max_message_bytes));
     let rest = rest[head.len..].to_vec();
     let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
-    live.established.store(true, Ordering::Release);
+    live.establish();
     let Err((code, reason)) = serve(&shared, ws, &live, outbound, close).await;
     live.established.store(false, Ordering::Release);
     shared.connections.0.remove(live.id());
