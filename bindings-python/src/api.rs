@@ -26,12 +26,7 @@ pub struct PyApi {
 pub fn load(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Api> {
     let loaded = if let Ok(text) = definition.cast::<PyString>() {
         let text = text.to_cow()?.into_owned();
-        let looks_like_path = !text.contains('\n') && !text.trim_start().starts_with('{');
-        if looks_like_path {
-            py.detach(|| Api::from_path(&text))
-        } else {
-            py.detach(|| Api::from_str(&text))
-        }
+        py.detach(|| Api::from_path_or_text(&text))
     } else if definition.is_instance_of::<PyDict>() {
         let value: Value =
             depythonize(definition).map_err(|e| PyTypeError::new_err(e.to_string()))?;

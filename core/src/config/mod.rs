@@ -178,6 +178,17 @@ impl Api {
         load::load(text, None)
     }
 
+    /// Loads a definition given as one string, as the bindings take it: text that is one line and not a JSON
+    /// object is a path, anything else YAML or JSON text.
+    pub fn from_path_or_text(definition: &str) -> Result<Self, ConfigError> {
+        let is_path = !definition.contains('\n') && !definition.trim_start().starts_with('{');
+        if is_path {
+            Self::from_path(definition)
+        } else {
+            Self::from_str(definition)
+        }
+    }
+
     /// Loads a definition from a JSON value (as the bindings receive dicts and objects).
     pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
         load::load_value(value.clone(), HashMap::new(), None)
