@@ -40,7 +40,7 @@ use crate::config::Api;
 use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
 
 pub use invoke::{Handler, HandlerResult, InvokeContext};
-pub use registry::{ConnectionError, Connections, Outbound, MAX_POST_BYTES};
+pub use registry::{ConnectionError, ConnectionInfo, Connections, Outbound, MAX_POST_BYTES};
 pub use tls::Tls;
 
 use head::{read_head, HeadError, Rewind};

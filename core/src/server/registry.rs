@@ -41,6 +41,16 @@ pub enum ConnectionError {
     PayloadTooLarge,
 }
 
+/// What GetConnection tells about a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionInfo {
+    /// Milliseconds since the Unix epoch.
+    pub connected_at_ms: u64,
+    pub last_active_ms: u64,
+    pub source_ip: String,
+    pub user_agent: Option<String>,
+}
+
 /// PostToConnection's `Data` limit.
 pub const MAX_POST_BYTES: usize = 131_072;
 
@@ -169,15 +179,26 @@ impl Connections {
         self.established(id)?.send(message)
     }
 
-    /// GetConnection: `{"connectedAt", "identity": {"sourceIp", "userAgent"}, "lastActiveAt"}`, as the AWS service
-    /// answers it.
-    pub fn get(&self, id: &str) -> Result<Value, ConnectionError> {
+    /// GetConnection: when the client connected and was last active, and who it is.
+    pub fn info(&self, id: &str) -> Result<ConnectionInfo, ConnectionError> {
         let live = self.established(id)?;
         let c = &live.connection;
+        Ok(ConnectionInfo {
+            connected_at_ms: c.connected_at,
+            last_active_ms: live.last_active_ms.load(Ordering::Relaxed),
+            source_ip: c.source_ip.clone(),
+            user_agent: c.user_agent.clone(),
+        })
+    }
+
+    /// GetConnection as the AWS service answers it: `{"connectedAt", "identity": {"sourceIp", "userAgent"},
+    /// "lastActiveAt"}`.
+    pub fn get(&self, id: &str) -> Result<Value, ConnectionError> {
+        let info = self.info(id)?;
         Ok(json!({
-            "connectedAt": iso_time(c.connected_at),
-            "identity": {"sourceIp": c.source_ip, "userAgent": c.user_agent},
-            "lastActiveAt": iso_time(live.last_active_ms.load(Ordering::Relaxed)),
+            "connectedAt": iso_time(info.connected_at_ms),
+            "identity": {"sourceIp": info.source_ip, "userAgent": info.user_agent},
+            "lastActiveAt": iso_time(info.last_active_ms),
         }))
     }
 

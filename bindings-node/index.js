@@ -1,0 +1,178 @@
+// The `wsgate` package: the native addon's Gateway, Server, Connections, Session and simulate, plus what only
+// JavaScript can do for them: calling handlers the way AWS Lambda's Node.js runtime does (sync, async, or with a
+// callback), and the error classes the addon throws.
+'use strict'
+
+const { randomUUID } = require('node:crypto')
+const native = require('./wsgate.node')
+
+/** Anything wsgate refuses or cannot do. `code` is the class name; `data` carries the details. */
+class GatewayError extends Error {
+  constructor(message, data = {}) {
+    super(message)
+    this.name = new.target.name
+    this.code = new.target.name
+    this.data = data
+  }
+}
+
+/** A definition with problems: `data.problems` lists every one, each `{ path, code, message, file, line }`. */
+class ConfigError extends GatewayError {}
+
+/** A failed `@connections` call, shaped like the aws-sdk's service exceptions. */
+class ManagementError extends GatewayError {
+  constructor(message, data, httpStatusCode) {
+    super(message, data)
+    this.$fault = 'client'
+    this.$metadata = { httpStatusCode }
+  }
+}
+
+/** The connection is closed, never existed, or its `$connect` has not finished (HTTP 410). */
+class GoneException extends ManagementError {
+  constructor(message, data) { super(message, data, 410) }
+}
+
+/** Posted data over 131072 bytes (HTTP 413). */
+class PayloadTooLargeException extends ManagementError {
+  constructor(message, data) { super(message, data, 413) }
+}
+
+/** The client is not reading its messages and is being closed (HTTP 429). */
+class LimitExceededException extends ManagementError {
+  constructor(message, data) { super(message, data, 429) }
+}
+
+const ERRORS = { GatewayError, ConfigError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException }
+
+const SETTLE = Symbol('settle')
+const DEADLINE = Symbol('deadline')
+const REGION = Symbol('region')
+const LOG_STREAM = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`
+
+/** The context a handler receives, with the fields and methods of AWS Lambda's Node.js runtime. */
+class LambdaContext {
+  constructor(functionName, timeoutMs, region, settle) {
+    this.functionName = functionName
+    this.functionVersion = '$LATEST'
+    this.memoryLimitInMB = '128'
+    this.logGroupName = `/aws/lambda/${functionName}`
+    this.logStreamName = LOG_STREAM
+    this.callbackWaitsForEmptyEventLoop = true
+    this[DEADLINE] = Date.now() + timeoutMs
+    this[REGION] = region
+    this[SETTLE] = settle
+  }
+
+  /** The invocation's id, a UUID as Lambda's; made when first read, as most handlers never do. */
+  get awsRequestId() {
+    const id = randomUUID()
+    Object.defineProperty(this, 'awsRequestId', { value: id, enumerable: true })
+    return id
+  }
+
+  get invokedFunctionArn() {
+    return `arn:aws:lambda:${this[REGION]}:123456789012:function:${this.functionName}`
+  }
+
+  /** Milliseconds left before the integration's `timeoutInMillis` ends the call. */
+  getRemainingTimeInMillis() {
+    return Math.max(0, this[DEADLINE] - Date.now())
+  }
+
+  // The legacy context methods of the Node.js runtime.
+  done(error, result) { this[SETTLE](error, result) }
+  succeed(result) { this[SETTLE](null, result) }
+  fail(error) { this[SETTLE](error ?? new Error('handled')) }
+}
+
+function describe(handler) {
+  return handler.name || 'anonymous handler'
+}
+
+function errorMessage(error) {
+  if (error instanceof Error) return error.message || error.name
+  return String(error)
+}
+
+/**
+ * Calls one handler as Lambda does: a returned Promise (or thenable) is awaited; otherwise a function of three
+ * parameters answers through its callback; otherwise what it returned is the result. The first answer wins.
+ */
+function invoke(handler, event, functionName, timeoutMs, region, answer) {
+  let answered = false
+  const settle = (error, result) => {
+    if (answered) return
+    answered = true
+    if (error == null) return answer(true, result)
+    console.error(`wsgate: handler ${describe(handler)} failed:`, error)
+    answer(false, errorMessage(error))
+  }
+  const context = new LambdaContext(functionName, timeoutMs, region, settle)
+  let returned
+  try {
+    returned = handler(event, context, settle)
+  } catch (error) {
+    return settle(error ?? new Error(String(error)))
+  }
+  if (returned !== null && typeof returned?.then === 'function') {
+    returned.then((result) => settle(null, result), (error) => settle(error ?? new Error(String(error))))
+  } else if (returned !== undefined || handler.length < 3) {
+    settle(null, returned)
+  }
+}
+
+/** Encodes `[[id, ok, resultOrMessage], ...]`; a result that is not JSON fails its own call only. */
+function encode(results) {
+  try {
+    return JSON.stringify(results)
+  } catch {
+    return JSON.stringify(results.map((entry) => {
+      try {
+        JSON.stringify(entry[2])
+        return entry
+      } catch (error) {
+        const message = `the handler returned a value that is not JSON: ${errorMessage(error)}`
+        console.error(`wsgate: ${message}`)
+        return [entry[0], false, message]
+      }
+    }))
+  }
+}
+
+/**
+ * Returns what the addon delivers a gateway's calls to: a JSON batch of `[id, handler, timeoutMs, functionName,
+ * event]`. Results go back through `complete`, as many at once as are ready when the microtasks have run.
+ */
+function dispatcher(handlers, complete, region) {
+  let results = []
+  const flush = () => {
+    const batch = results
+    results = []
+    try {
+      complete(encode(batch))
+    } catch (error) {
+      console.error('wsgate: could not hand results back:', error)
+    }
+  }
+  return function deliver(batch) {
+    for (const [id, index, timeoutMs, functionName, event] of JSON.parse(batch)) {
+      invoke(handlers[index], event, functionName, timeoutMs, region, (ok, value) => {
+        if (results.length === 0) queueMicrotask(flush)
+        results.push([id, ok, value])
+      })
+    }
+  }
+}
+
+native.setGlue(dispatcher, (kind, message, data) => new ERRORS[kind](message, data))
+
+module.exports = {
+  Gateway: native.Gateway,
+  Server: native.Server,
+  Connections: native.Connections,
+  Session: native.Session,
+  simulate: native.simulate,
+  LambdaContext,
+  ...ERRORS,
+}

@@ -1,0 +1,10 @@
+// The ES module entry of `wsgate`: the same objects as the CommonJS entry.
+import { createRequire } from 'node:module'
+
+const wsgate = createRequire(import.meta.url)('./index.js')
+
+export const {
+  Gateway, Server, Connections, Session, simulate, LambdaContext,
+  GatewayError, ConfigError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException,
+} = wsgate
+export default wsgate

@@ -1,0 +1,149 @@
+//! Calling JavaScript handlers from the gateway's threads. A call is queued with its event already encoded as JSON,
+//! and the first call queued into an empty queue wakes the JavaScript thread (a thread-safe function). There every
+//! call queued by then is handed, as one JSON batch, to `index.js`'s dispatcher, which runs the handlers and hands
+//! back, again in batches, each result through `complete`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use wsgate_core::server::{Handler, HandlerResult};
+
+/// Wakes the JavaScript thread; its callback takes the queued batch.
+type Wake = ThreadsafeFunction<(), Unknown<'static>, String, Status, false>;
+
+/// The calls of one listening gateway.
+#[derive(Default)]
+pub struct Dispatch {
+    /// Calls not yet handed to JavaScript, each a JSON array `[id, handler, timeoutMs, functionName, event]`,
+    /// separated by commas.
+    queue: Mutex<String>,
+    /// A wake-up is on its way to the JavaScript thread.
+    scheduled: AtomicBool,
+    /// Calls handed out and not yet answered, by id.
+    calls: Mutex<HashMap<u32, oneshot::Sender<HandlerResult>>>,
+    next_id: AtomicU32,
+    /// None before `start` and after `close`.
+    wake: Mutex<Option<Wake>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is one insert, remove or append: a panic cannot leave the data half-updated.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Forgets a call whose future was dropped (it timed out, or its connection went): a handler that never answers
+/// leaves nothing behind.
+struct Forget {
+    dispatch: Arc<Dispatch>,
+    id: u32,
+}
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        lock(&self.dispatch.calls).remove(&self.id);
+    }
+}
+
+impl Dispatch {
+    /// Delivers batches to `deliver(batch: string)`, a function from `index.js`'s dispatcher. While it is set the
+    /// event loop stays alive, as it does for a listening `net.Server`.
+    pub fn start(self: &Arc<Self>, deliver: &Function<String, Unknown<'static>>) -> Result<()> {
+        let dispatch = self.clone();
+        let wake: Wake = deliver
+            .build_threadsafe_function::<()>()
+            .callee_handled::<false>()
+            .build_callback(move |_| {
+                dispatch.scheduled.store(false, Ordering::SeqCst);
+                let calls = std::mem::take(&mut *lock(&dispatch.queue));
+                Ok(format!("[{calls}]"))
+            })?;
+        *lock(&self.wake) = Some(wake);
+        Ok(())
+    }
+
+    /// The core's handler for the `index`th JavaScript function.
+    pub fn handler(self: &Arc<Self>, index: usize) -> Handler {
+        let dispatch = self.clone();
+        Arc::new(move |event, context| {
+            let (sender, receiver) = oneshot::channel();
+            let id = dispatch.next_id.fetch_add(1, Ordering::Relaxed);
+            lock(&dispatch.calls).insert(id, sender);
+            let forget = Forget {
+                dispatch: dispatch.clone(),
+                id,
+            };
+            let call = (
+                id,
+                index,
+                context.timeout_ms,
+                &context.function_name,
+                &event,
+            );
+            match serde_json::to_string(&call) {
+                Ok(call) => dispatch.enqueue(&call),
+                Err(e) => drop(
+                    lock(&dispatch.calls)
+                        .remove(&id)
+                        .map(|s| s.send(Err(e.to_string()))),
+                ),
+            }
+            Box::pin(async move {
+                let _forget = forget;
+                receiver.await.unwrap_or_else(|_| {
+                    Err("the gateway closed before the handler answered".into())
+                })
+            })
+        })
+    }
+
+    fn enqueue(&self, call: &str) {
+        {
+            let mut queue = lock(&self.queue);
+            if !queue.is_empty() {
+                queue.push(',');
+            }
+            queue.push_str(call);
+        }
+        if self.scheduled.swap(true, Ordering::SeqCst) {
+            return; // the wake-up on its way takes this call too
+        }
+        let woken = lock(&self.wake)
+            .as_ref()
+            .map(|wake| wake.call((), ThreadsafeFunctionCallMode::NonBlocking));
+        if woken != Some(Status::Ok) {
+            // Closed: nothing will take the queue, so its calls fail now.
+            lock(&self.queue).clear();
+            lock(&self.calls).clear();
+        }
+    }
+
+    /// Resolves calls from a JSON batch `[[id, ok, resultOrMessage], ...]`.
+    pub fn complete(&self, batch: &str) -> Result<()> {
+        let results: Vec<(u32, bool, Value)> = serde_json::from_str(batch)
+            .map_err(|e| Error::from_reason(format!("a batch of handler results: {e}")))?;
+        let mut calls = lock(&self.calls);
+        for (id, ok, value) in results {
+            if let Some(sender) = calls.remove(&id) {
+                let outcome = match (ok, value) {
+                    (true, result) => Ok(result),
+                    (false, Value::String(message)) => Err(message),
+                    (false, other) => Err(other.to_string()),
+                };
+                let _ = sender.send(outcome);
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops delivering: calls not answered yet fail, and the event loop is free to exit.
+    pub fn close(&self) {
+        lock(&self.wake).take();
+        lock(&self.queue).clear();
+        lock(&self.calls).clear();
+    }
+}

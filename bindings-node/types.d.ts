@@ -1,0 +1,115 @@
+/* The types `index.js` defines itself; napi appends the addon's types below. */
+
+/** An API definition: a path to a YAML or JSON file, YAML or JSON text, or the definition as an object. */
+export type Definition = string | Record<string, unknown>
+
+/** The Lambda-proxy event a handler receives (API Gateway's `APIGatewayProxyWebsocketEventV2` shape). */
+export interface WebSocketEvent {
+  requestContext: {
+    routeKey: string
+    eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT'
+    connectionId: string
+    domainName: string
+    stage: string
+    apiId: string
+    requestId: string
+    extendedRequestId: string
+    messageId?: string
+    messageDirection: 'IN'
+    connectedAt: number
+    requestTimeEpoch: number
+    requestTime: string
+    identity: { sourceIp: string; userAgent?: string }
+    disconnectStatusCode?: number
+    disconnectReason?: string
+    authorizer?: Record<string, unknown>
+    [key: string]: unknown
+  }
+  body?: string
+  isBase64Encoded: boolean
+  headers?: Record<string, string>
+  multiValueHeaders?: Record<string, string[]>
+  queryStringParameters?: Record<string, string>
+  multiValueQueryStringParameters?: Record<string, string[]>
+}
+
+/** What a handler may answer: for proxy integrations `{ statusCode, body, headers }`; anything JSON otherwise. */
+export type HandlerResult =
+  | { statusCode?: number; body?: string; headers?: Record<string, string>; isBase64Encoded?: boolean }
+  | Record<string, unknown>
+  | null
+  | undefined
+  | void
+
+/** Lambda's callback: `callback(null, result)` answers, `callback(error)` fails the call. */
+export type Callback = (error?: unknown, result?: HandlerResult) => void
+
+/** An integration: sync, async (or returning any Promise), or answering through the legacy callback. */
+export type Handler = (
+  event: WebSocketEvent,
+  context: LambdaContext,
+  callback: Callback,
+) => HandlerResult | Promise<HandlerResult>
+
+/** The context a handler receives, as AWS Lambda's Node.js runtime gives it. */
+export declare class LambdaContext {
+  readonly functionName: string
+  readonly functionVersion: string
+  readonly memoryLimitInMB: string
+  readonly logGroupName: string
+  readonly logStreamName: string
+  callbackWaitsForEmptyEventLoop: boolean
+  readonly awsRequestId: string
+  readonly invokedFunctionArn: string
+  getRemainingTimeInMillis(): number
+  done(error?: unknown, result?: HandlerResult): void
+  succeed(result?: HandlerResult): void
+  fail(error: unknown): void
+}
+
+/** A step of a simulated connection, written as in `tests/vectors`. */
+export type Step = Record<string, unknown>
+
+/** The DESIGN.md trace: what the gateway did with a step (the same keys in every language). */
+export type Trace = Record<string, unknown>
+
+/** Options of a simulated connection: fixed ids, client headers, query string. */
+export type SessionOptions = Record<string, unknown>
+
+/** One problem of a definition. */
+export interface Problem {
+  /** Dotted path to the offending value, e.g. `routes.sendmessage.target` (empty for the whole document). */
+  path: string
+  /** Stable snake_case code, e.g. `unknown_field`. */
+  code: string
+  message: string
+  file: string | null
+  line: number | null
+}
+
+/** Anything wsgate refuses or cannot do. `code` is the class name; `data` carries the details. */
+export declare class GatewayError extends Error {
+  readonly code: string
+  readonly data: Record<string, unknown>
+}
+
+/** A definition with problems: `data.problems` lists every one. */
+export declare class ConfigError extends GatewayError {
+  readonly data: { problems: Problem[] }
+}
+
+/** A failed `@connections` call, shaped like the aws-sdk's service exceptions. */
+export declare class ManagementError extends GatewayError {
+  readonly data: { connectionId: string }
+  readonly $fault: 'client'
+  readonly $metadata: { httpStatusCode: number }
+}
+
+/** The connection is closed, never existed, or its `$connect` has not finished (HTTP 410). */
+export declare class GoneException extends ManagementError {}
+
+/** Posted data over 131072 bytes (HTTP 413). */
+export declare class PayloadTooLargeException extends ManagementError {}
+
+/** The client is not reading its messages and is being closed (HTTP 429). */
+export declare class LimitExceededException extends ManagementError {}
