@@ -97,7 +97,8 @@ function errorMessage(error) {
 
 /**
  * Calls one handler as Lambda does: a returned Promise (or thenable) is awaited; otherwise a function of three
- * parameters answers through its callback; otherwise what it returned is the result. The first answer wins.
+ * parameters answers through its callback (or `context.succeed`/`fail`/`done`), and a function of fewer with what
+ * it returned. The first answer wins.
  */
 function invoke(handler, event, functionName, timeoutMs, region, answer) {
   let answered = false
@@ -117,9 +118,9 @@ function invoke(handler, event, functionName, timeoutMs, region, answer) {
   }
   if (returned !== null && typeof returned?.then === 'function') {
     returned.then((result) => settle(null, result), (error) => settle(error ?? new Error(String(error))))
-  } else if (returned !== undefined || handler.length < 3) {
+  } else if (handler.length < 3) {
     settle(null, returned)
-  }
+  } // else a callback handler: what it returned is not its answer, the callback's (or the timeout) is
 }
 
 /** Encodes `[[id, ok, resultOrMessage], ...]`; a result that is not JSON fails its own call only. */

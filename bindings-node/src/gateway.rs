@@ -342,18 +342,17 @@ impl Connections {
         operation: impl FnOnce(&CoreConnections) -> std::result::Result<T, ConnectionError>,
         convert: impl 'static + FnOnce(&'env Env, T) -> Result<V>,
     ) -> Result<PromiseRaw<'env, V>> {
-        let Some(connections) = live(&self.live) else {
-            return Err(gateway_error(
-                env,
-                "the gateway is not listening: await gateway.listen() first",
-            ));
-        };
-        let outcome = operation(&connections);
+        // Even a gateway that is not listening answers with a rejected Promise, never a throw.
+        let outcome = live(&self.live).map(|connections| operation(&connections));
         env.spawn_future_with_callback(
             async move { Ok(outcome) },
             move |env, outcome| match outcome {
-                Ok(value) => convert(env, value),
-                Err(e) => Err(connection_error(env, &connection_id, e)),
+                Some(Ok(value)) => convert(env, value),
+                Some(Err(e)) => Err(connection_error(env, &connection_id, e)),
+                None => Err(gateway_error(
+                    env,
+                    "the gateway is not listening: await gateway.listen() first",
+                )),
             },
         )
     }
