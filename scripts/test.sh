@@ -19,8 +19,15 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt ./bindings-python
 .venv/bin/python -m pytest bindings-python/tests -q
 
+# The Node package, built by napi-rs as `npm install` builds it for users, and its tests. The build writes
+# index.d.ts from the addon's code: a committed copy that it changes is stale.
+(cd bindings-node && npm ci --no-audit --no-fund && npm test)
+git diff --exit-code -- bindings-node/index.d.ts \
+  || { echo "bindings-node/index.d.ts is stale: commit the one the build wrote" >&2; exit 1; }
+
 # End-to-end with real peers against `wsgate serve` and the packages: Node's `ws` and the aws-sdk, then Python's
 # `websockets` and boto3 (with Lambda handlers behind an Invoke API server, and in-process).
 cargo build -p wsgate-core --bin wsgate
 (cd tests/e2e/node && npm ci --silent --no-audit --no-fund && npm test --silent)
+npm ci --prefix examples/node-chat --silent --no-audit --no-fund
 .venv/bin/python -m pytest tests/e2e/python -q
