@@ -4,6 +4,8 @@
 #                                   tokio-tungstenite echo server, serverless-offline with an in-process Node handler
 #   bash scripts/bench.sh python    wsgate with an in-process Python handler, a hand-written `websockets` server
 #                                   calling the same handler
+#   bash scripts/bench.sh node      wsgate with an in-process JS handler, a hand-written `ws` server and
+#                                   serverless-offline, all calling the same handler
 # With no argument, both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,18 +42,21 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-if [[ $suite == all || $suite == gateway ]]; then
-  (cd bench/serverless-offline && npm ci --silent --no-audit --no-fund --legacy-peer-deps)
-  measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
-  measure "tokio-tungstenite echo server" target/release/examples/echo_server
-  port=$(free_port)
+serverless_offline() { # bench/serverless-offline's echo handler, in-process
   (
     cd bench/serverless-offline
+    npm ci --silent --no-audit --no-fund --legacy-peer-deps
     export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1
     ready_after="[http for websocket] listening"
     measure "serverless-offline, in-process handler" node node_modules/serverless/bin/serverless.js offline start \
-      --useInProcess --websocketPort "$port" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
+      --useInProcess --websocketPort "$(free_port)" --httpPort "$(free_port)" --lambdaPort "$(free_port)"
   )
+}
+
+if [[ $suite == all || $suite == gateway ]]; then
+  measure "wsgate serve examples/echo/api.yaml" env RUST_LOG=warn target/release/wsgate serve examples/echo/api.yaml --port 0
+  measure "tokio-tungstenite echo server" target/release/examples/echo_server
+  serverless_offline
 fi
 
 if [[ $suite == all || $suite == python ]]; then
@@ -60,4 +65,12 @@ if [[ $suite == all || $suite == python ]]; then
   loads=(small)
   measure "wsgate, in-process Python handler" .venv/bin/python bench/python/wsgate_server.py
   measure "websockets, the same Python handler" .venv/bin/python bench/python/websockets_server.py
+fi
+
+if [[ $suite == all || $suite == node ]]; then
+  (cd bench/node && npm ci --silent --no-audit --no-fund) # builds the wsgate package, release profile
+  loads=(small)
+  measure "wsgate, in-process JS handler" node bench/node/wsgate_server.mjs
+  measure "ws, the same JS handler" node bench/node/ws_server.mjs
+  serverless_offline
 fi

@@ -36,6 +36,7 @@ pub struct Gateway {
 
 /// Where and how to listen.
 #[napi(object)]
+#[derive(Default)]
 pub struct ListenOptions {
     /// Default `127.0.0.1`.
     pub host: Option<String>,
@@ -193,13 +194,7 @@ impl Gateway {
             unsafe { Function::from_napi_value(env.raw(), deliver.raw())? };
         dispatch.start(&deliver)?;
 
-        let options = options.unwrap_or(ListenOptions {
-            host: None,
-            port: None,
-            stage: None,
-            lambda_endpoint: None,
-            tls_dir: None,
-        });
+        let options = options.unwrap_or_default();
         let mut builder = CoreGateway::builder(api);
         for (index, (name, _)) in self.handlers.iter().enumerate() {
             builder = builder.dyn_handler(name.clone(), dispatch.handler(index));
