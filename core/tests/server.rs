@@ -384,6 +384,37 @@ async fn the_connections_api_posts_gets_and_deletes() {
 }
 
 #[tokio::test]
+async fn an_integration_runs_to_completion_after_its_client_has_gone() {
+    let definition = "name: late\nrouteSelectionExpression: $request.body.a\n\
+                      integrations: {f: {integrationType: AWS_PROXY}}\n\
+                      routes: {$default: {target: integrations/f}}\n";
+    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let (finished_tx, mut finished) = mpsc::unbounded_channel();
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let wait = release.clone();
+    let server = start(definition, |b| {
+        b.handler("f", move |event: Value, _| {
+            let (started, finished, wait) = (started_tx.clone(), finished_tx.clone(), wait.clone());
+            async move {
+                started.send(()).unwrap();
+                wait.notified().await;
+                finished.send(event["body"].clone()).unwrap();
+                Ok(json!({"statusCode": 200}))
+            }
+        })
+    })
+    .await;
+    let mut client = connect(&server.url()).await;
+    client.send(Message::text(r#"{"a":1}"#)).await.unwrap();
+    recv(&mut started).await;
+    client.close(None).await.unwrap();
+    while client.next().await.is_some() {}
+    release.notify_one();
+    assert_eq!(recv(&mut finished).await, r#"{"a":1}"#);
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_slow_integration_does_not_hold_up_later_messages() {
     let definition = "name: slow\nrouteSelectionExpression: $request.body.speed\n\
                       integrations: {f: {integrationType: AWS_PROXY}}\n\

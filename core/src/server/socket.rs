@@ -1,6 +1,6 @@
 //! One WebSocket client from handshake to `$disconnect`: `$connect` runs before the 101 is sent, then frames are
-//! read within the API's limits; a message whose integration must be called is finished on its own task, others are
-//! answered at once; the gateway's closes (limits, idle timer, maximum duration, `DELETE @connections`, shutdown)
+//! read within the API's limits; messages whose integrations must be called run at once, others are answered at
+//! once; the gateway's closes (limits, idle timer, maximum duration, `DELETE @connections`, shutdown)
 //! are sent with API Gateway's codes.
 
 use std::net::SocketAddr;
@@ -8,7 +8,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::stream::SplitSink;
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::stream::{FuturesUnordered, SplitSink};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
@@ -106,7 +109,12 @@ pub async fn handshake<S>(
     let rest = rest[head.len..].to_vec();
     let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
     live.establish();
-    let Err((code, reason)) = serve(&shared, ws, &live, outbound, close).await;
+    let mut calls = Calls::new();
+    let Err((code, reason)) = serve(&shared, ws, &live, outbound, close, &mut calls).await;
+    if !calls.is_empty() {
+        // Integrations run to completion, as a Lambda invoked for a message does after its client has gone.
+        tokio::spawn(async move { while calls.next().await.is_some() {} });
+    }
     live.established.store(false, Ordering::Release);
     shared.connections.0.remove(live.id());
     let request = shared.request();
@@ -136,6 +144,7 @@ async fn serve<S>(
     live: &Arc<Live>,
     mut outbound: mpsc::Receiver<Outbound>,
     mut close: watch::Receiver<Option<CloseCause>>,
+    calls: &mut Calls,
 ) -> Result<std::convert::Infallible, (u16, String)>
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -174,8 +183,7 @@ where
                     let request = shared.request();
                     let decision = shared.engine.message(&live.connection, &request, &text);
                     if decision.pending.is_some() {
-                        let task = finish(shared.clone(), live.clone(), decision, request, permit.take());
-                        tokio::spawn(task);
+                        calls.push(call(shared.clone(), live.clone(), decision, request, permit.take()));
                         continue;
                     }
                     // Decided without an integration call (MOCK, Forbidden, Bad request body): answer right here.
@@ -206,6 +214,15 @@ where
                 Some(Err(_)) | None => return Err(dropped()),
             },
             // Before flushing, so that answers finished together (integration results, posts) go out in one write.
+            Some(actions) = calls.next(), if !calls.is_empty() => {
+                last_active = Instant::now();
+                for action in actions {
+                    if let Action::Send { text } = action {
+                        with_close(feed(&mut sink, Outbound::Text(text), max_frame), &mut close).await?;
+                        unflushed = true;
+                    }
+                }
+            }
             Some(message) = outbound.recv() => {
                 last_active = Instant::now();
                 with_close(feed(&mut sink, message, max_frame), &mut close).await?;
@@ -297,18 +314,22 @@ where
     Err((cause.code(), cause.reason().to_string()))
 }
 
-/// Finishes a message whose integration must be called, on its own task, so a slow integration never holds up
-/// the next message.
-async fn finish(
+/// The integration calls of one connection's messages, running at once: a slow one never holds up the next
+/// message, and each answer goes out as soon as its call ends. They run on the connection's own task, so an answer
+/// needs no hand-over to reach the socket.
+type Calls = FuturesUnordered<Pin<Box<dyn Future<Output = Vec<Action>> + Send>>>;
+
+/// A message's integration call and what it answers; the permit counts it among the connection's messages in flight.
+fn call(
     shared: Arc<Shared>,
     live: Arc<Live>,
     decision: Decision,
     request: Request,
-    _permit: Option<OwnedSemaphorePermit>,
-) {
-    for action in shared.run(decision, &live.connection, &request).await {
-        if let Action::Send { text } = action {
-            let _ = live.send(Outbound::Text(text));
-        }
-    }
+    permit: Option<OwnedSemaphorePermit>,
+) -> Pin<Box<dyn Future<Output = Vec<Action>> + Send>> {
+    Box::pin(async move {
+        let actions = shared.run(decision, &live.connection, &request).await;
+        drop(permit);
+        actions
+    })
 }
