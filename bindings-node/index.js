@@ -86,10 +86,6 @@ class LambdaContext {
   fail(error) { this[SETTLE](error ?? new Error('handled')) }
 }
 
-function describe(handler) {
-  return handler.name || 'anonymous handler'
-}
-
 function errorMessage(error) {
   if (error instanceof Error) return error.message || error.name
   return String(error)
@@ -106,7 +102,7 @@ function invoke(handler, event, functionName, timeoutMs, region, answer) {
     if (answered) return
     answered = true
     if (error == null) return answer(true, result)
-    console.error(`wsgate: handler ${describe(handler)} failed:`, error)
+    console.error(`wsgate: the handler of ${functionName} failed:`, error)
     answer(false, errorMessage(error))
   }
   const context = new LambdaContext(functionName, timeoutMs, region, settle)
