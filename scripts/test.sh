@@ -14,6 +14,14 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
 cargo test --workspace
 
+# The WebAssembly build (the playground's engine): wasm-bindgen-cli at the version bindings-wasm pins, installed
+# once, then its JS API in Node.
+wasm_bindgen=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' bindings-wasm/Cargo.toml)
+[[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $wasm_bindgen" ]] \
+  || cargo install --quiet wasm-bindgen-cli --version "$wasm_bindgen"
+bash bindings-wasm/build.sh
+node --test bindings-wasm/test/
+
 # The Python package, built by maturin as `pip install ./bindings-python` builds it for users, and its tests.
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt ./bindings-python
@@ -22,6 +30,8 @@ python3 -m venv .venv
 # The Node package, built by napi-rs as `npm install` builds it for users, and its tests. The build writes
 # index.d.ts from the addon's code: a committed copy that it changes is stale.
 (cd bindings-node && npm ci --no-audit --no-fund && npm test)
+# The same vectors suite against the WebAssembly build.
+(cd bindings-node && TEST_TARGET=wasm node --test test/vectors.test.mjs)
 git diff --exit-code -- bindings-node/index.d.ts \
   || { echo "bindings-node/index.d.ts is stale: commit the one the build wrote" >&2; exit 1; }
 

@@ -1,0 +1,47 @@
+// The WebAssembly build's JS API in Node (bindings-wasm/build.sh's pkg-node): plain objects in, plain objects out,
+// and errors as data.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const wasm = createRequire(import.meta.url)('../pkg-node/wsgate_wasm.js')
+const chat = readFileSync(new URL('../../examples/chat/api.yaml', import.meta.url), 'utf8')
+
+test('check lists every problem of a definition with its type, path and line', () => {
+  assert.deepEqual(wasm.check(chat), [])
+  const problems = wasm.check('name: x\nroutes:\n  a: { target: integrations/missing }\n')
+  const dangling = problems.find((p) => p.type === 'dangling_target')
+  assert.equal(dangling.path, 'routes.a.target')
+  assert.equal(dangling.line, 3)
+  assert.ok(Array.isArray(problems) && Object.getPrototypeOf(dangling) === Object.prototype)
+  assert.ok(wasm.check('name: [').length > 0)
+})
+
+test('route gives the trace of one message as a plain object', () => {
+  const trace = wasm.route(chat, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
+  assert.equal(trace.routeKey, 'sendmessage')
+  assert.equal(trace.validation.valid, true)
+  assert.equal(trace.integration.request.requestContext.routeKey, 'sendmessage')
+  assert.deepEqual(trace.send, [])
+  const invalid = wasm.route(chat, '{"action":"joinroom"}', undefined)
+  assert.match(invalid.send[0], /Bad request body/)
+  const big = wasm.route(chat, `{"action":"sendmessage","message":"${'x'.repeat(40_000)}"}`, undefined)
+  assert.equal(big.close.code, 1009)
+})
+
+test('a broken definition or unknown options are thrown as data', () => {
+  assert.throws(() => wasm.route('name: [', '{}'), (error) => Array.isArray(error.problems) && error.problems.length > 0)
+  assert.throws(() => wasm.route(chat, '{}', { reslut: 1 }), (error) => /reslut/.test(error.message))
+})
+
+test('a Session keeps one connection: its id stays, and a disconnect ends it', () => {
+  const session = new wasm.Session(chat, { seed: 7 })
+  const connected = session.step({ connect: true })
+  const message = session.step({ message: '{"action":"joinroom","room":"lobby"}', result: { statusCode: 200, body: 'joined' } })
+  assert.equal(message.integration.request.requestContext.connectionId, connected.integration.request.requestContext.connectionId)
+  assert.deepEqual(message.send, ['joined'])
+  const gone = session.step({ disconnect: { code: 1000, reason: 'bye' } })
+  assert.equal(gone.integration.request.requestContext.disconnectStatusCode, 1000)
+  assert.throws(() => new wasm.Session('name: ['), (error) => error.problems.length > 0)
+})
