@@ -1,15 +1,14 @@
 //! One WebSocket client from handshake to `$disconnect`: `$connect` runs before the 101 is sent, then frames are
-//! read within the API's limits; messages whose integrations must be called run at once, others are answered at
-//! once; the gateway's closes (limits, idle timer, maximum duration, `DELETE @connections`, shutdown)
-//! are sent with API Gateway's codes.
+//! read within the API's limits; messages whose integrations must be called run side by side on the connection's
+//! task, others are answered at once; the gateway's closes (limits, idle timer, maximum duration,
+//! `DELETE @connections`, shutdown) are sent with API Gateway's codes.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::future::Future;
-use std::pin::Pin;
 
 use futures_util::stream::{FuturesUnordered, SplitSink};
 use futures_util::{SinkExt, StreamExt};
