@@ -86,4 +86,16 @@ impl Session {
         let trace = self.session.step(&step).map_err(|e| error(&e, None))?;
         to_js(&trace)
     }
+
+    /// The trace `step` would give, leaving the connection as it is: the playground learns the integration's
+    /// event this way, asks the user's function, then runs the real step with its answer (same ids, same event).
+    pub fn preview(&self, step: JsValue) -> Result<JsValue, JsValue> {
+        let step = from_js(step, "the step")?;
+        let trace = self
+            .session
+            .clone()
+            .step(&step)
+            .map_err(|e| error(&e, None))?;
+        to_js(&trace)
+    }
 }

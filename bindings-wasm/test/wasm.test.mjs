@@ -45,3 +45,14 @@ test('a Session keeps one connection: its id stays, and a disconnect ends it', (
   assert.equal(gone.integration.request.requestContext.disconnectStatusCode, 1000)
   assert.throws(() => new wasm.Session('name: ['), (error) => error.problems.length > 0)
 })
+
+test('preview gives the trace a step would give and leaves the connection as it was', () => {
+  const session = new wasm.Session(chat, { seed: 3 })
+  session.step({ connect: true })
+  const step = { message: '{"action":"sendmessage","message":"hi"}' }
+  const previewed = session.preview(step)
+  assert.deepEqual(previewed.selection, { expression: '$request.body.action', value: 'sendmessage' })
+  assert.deepEqual(session.step(step), previewed)
+  assert.notEqual(session.preview(step).integration.request.requestContext.requestId, previewed.integration.request.requestContext.requestId)
+  assert.throws(() => session.preview({ bogus: 1 }), (error) => /connect, message/.test(error.message))
+})

@@ -13,6 +13,16 @@ pub struct Ids {
     counter: AtomicU64,
 }
 
+/// A copy continues the same sequence from where this one is.
+impl Clone for Ids {
+    fn clone(&self) -> Self {
+        Self {
+            seed: self.seed,
+            counter: AtomicU64::new(self.counter.load(Ordering::Relaxed)),
+        }
+    }
+}
+
 impl Ids {
     /// A deterministic sequence: the same seed gives the same ids (simulations, vectors).
     pub fn seeded(seed: u64) -> Self {

@@ -131,6 +131,13 @@ pub struct ResponseChoice {
     pub status: u16,
 }
 
+/// A route selection expression and its value for one message (`None`: the message is not JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteSelection {
+    pub expression: String,
+    pub value: Option<String>,
+}
+
 /// Continuation state of an integration call, handed back with its outcome.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -235,12 +242,7 @@ impl Engine {
     /// A complete text message arrived.
     pub fn message(&self, conn: &Connection, request: &Request, text: &str) -> Decision {
         let json: Option<Value> = serde_json::from_str(text).ok();
-        let inputs = Inputs {
-            body: json.as_ref(),
-            stage_variables: Some(&self.api.stage_variables),
-            authorizer: conn.authorizer.as_ref(),
-            ..Inputs::default()
-        };
+        let inputs = self.message_inputs(conn, json.as_ref());
         let Some(route) = self.select_route(&inputs) else {
             return actions(vec![self.error_frame(
                 ErrorFrame::Forbidden,
@@ -287,12 +289,27 @@ impl Engine {
         self.invoke(route, conn, vars, "", None)
     }
 
+    /// What route and model selection see of a message.
+    fn message_inputs<'a>(&'a self, conn: &'a Connection, json: Option<&'a Value>) -> Inputs<'a> {
+        Inputs {
+            body: json,
+            stage_variables: Some(&self.api.stage_variables),
+            authorizer: conn.authorizer.as_ref(),
+            ..Inputs::default()
+        }
+    }
+
+    /// The route selection expression evaluated on a message: `None` when the message is not JSON and the
+    /// expression reads its body, which API Gateway then cannot evaluate.
+    fn route_selection_key(&self, inputs: &Inputs<'_>) -> Option<String> {
+        let expr = &self.api.route_selection;
+        (inputs.body.is_some() || expr.is_static()).then(|| expr.evaluate(inputs))
+    }
+
     /// Exact match first, then `$default`; `$connect`/`$disconnect` are never selected by a message
     /// (SPEC §1.3 [?]). A body that is not JSON cannot be evaluated and goes to `$default`.
     fn select_route(&self, inputs: &Inputs<'_>) -> Option<&Route> {
-        let expr = &self.api.route_selection;
-        if inputs.body.is_some() || expr.is_static() {
-            let key = expr.evaluate(inputs);
+        if let Some(key) = self.route_selection_key(inputs) {
             if key != "$connect" && key != "$disconnect" {
                 if let Some(route) = self.api.routes.get(&key) {
                     return Some(route);
@@ -300,6 +317,16 @@ impl Engine {
             }
         }
         self.api.routes.get("$default")
+    }
+
+    /// Why a message goes where it goes: the expression and what it evaluated to. Computed apart from
+    /// [`Engine::message`] so that serving messages never pays for it; simulations show it.
+    pub fn route_selection(&self, conn: &Connection, text: &str) -> RouteSelection {
+        let json: Option<Value> = serde_json::from_str(text).ok();
+        RouteSelection {
+            expression: self.api.route_selection.source().to_string(),
+            value: self.route_selection_key(&self.message_inputs(conn, json.as_ref())),
+        }
     }
 
     fn validate(

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{
     Action, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome, Request,
-    ResponseChoice, Validation,
+    ResponseChoice, RouteSelection, Validation,
 };
 use crate::config::IntegrationType;
 use crate::frame::{Assembled, Assembler, CloseCause, Opcode};
@@ -18,6 +18,9 @@ use crate::frame::{Assembled, Assembler, CloseCause, Opcode};
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub route_key: Option<String>,
+    /// Message steps only: why `routeKey` was chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<RouteSelection>,
     pub validation: Option<Validation>,
     pub integration: Option<Invocation>,
     pub integration_response: Option<ResponseChoice>,
@@ -140,7 +143,9 @@ enum State {
     Closed,
 }
 
-/// One simulated connection.
+/// One simulated connection. A clone is the same connection at the same moment: the playground runs a step on
+/// a clone to learn the event before a user's function answers it.
+#[derive(Clone)]
 pub struct Session {
     engine: Arc<Engine>,
     connection: Connection,
@@ -224,6 +229,7 @@ impl Session {
     fn finish(&self, decision: Decision, outcome: &SimulatedOutcome, event: EventType) -> Trace {
         let mut trace = Trace {
             route_key: decision.route_key.clone(),
+            selection: None,
             validation: decision.validation.clone(),
             integration: decision.invocation.clone(),
             integration_response: decision.integration_response.clone(),
@@ -300,7 +306,9 @@ impl Session {
         match assembled {
             Assembled::Message(message) => {
                 let decision = self.engine.message(&self.connection, &request, &message);
-                Ok(self.finish(decision, &options.outcome, EventType::Message))
+                let mut trace = self.finish(decision, &options.outcome, EventType::Message);
+                trace.selection = Some(self.engine.route_selection(&self.connection, &message));
+                Ok(trace)
             }
             Assembled::Close(cause) => self.close(cause),
             Assembled::Partial => Err("the last frame did not finish the message".into()),
@@ -320,6 +328,7 @@ impl Session {
         self.state = State::Closing(close.code, close.reason.clone());
         Ok(Trace {
             route_key: None,
+            selection: None,
             validation: None,
             integration: None,
             integration_response: None,
@@ -490,6 +499,21 @@ mod tests {
         assert_ne!(a.request_id, b.request_id);
         assert_ne!(a.message_id, b.message_id);
         assert!(b.time_ms > a.time_ms);
+    }
+
+    #[test]
+    fn a_clone_runs_the_same_step_the_same_way_and_leaves_the_original_as_it_was() {
+        let mut s = session(API);
+        s.connect(&StepOptions::default()).unwrap();
+        let step = serde_json::json!({"message": "{\"a\": \"x\"}"});
+        let previewed = s.clone().step(&step).unwrap();
+        let done = s.step(&step).unwrap();
+        assert_eq!(previewed, done);
+        let next = s.step(&step).unwrap();
+        let id = |t: &Trace| {
+            t.integration.as_ref().unwrap().request["requestContext"]["requestId"].clone()
+        };
+        assert_ne!(id(&next), id(&done));
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub enum Assembled {
 }
 
 /// Reassembles fragmented text messages within the limits.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Assembler {
     limits: Limits,
     buffer: Vec<u8>,

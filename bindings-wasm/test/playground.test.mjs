@@ -1,0 +1,181 @@
+// The playground in Debian's Chromium, driven by playwright-core: the page served by playground/serve.mjs as a
+// user would serve it, clicked and typed into as a user would. A screenshot of the last case is saved under
+// bindings-wasm/test-output/.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { serve } from '../playground/serve.mjs'
+
+const output = new URL('../test-output/', import.meta.url).pathname
+let server, browser, profile
+
+before(async () => {
+  server = await serve(0)
+  profile = mkdtempSync(join(tmpdir(), 'wsgate-chromium-'))
+  // A fresh profile directory: playwright passes it to Chromium as --user-data-dir.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 1000 },
+  })
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.close()
+  if (profile) rmSync(profile, { recursive: true, force: true })
+})
+
+/** A fresh page with the playground loaded and its first check shown; console errors fail the test. */
+async function open(url = server.url) {
+  const page = await browser.newPage()
+  page.setDefaultTimeout(15_000)
+  const errors = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
+  await page.goto(url)
+  await page.locator('html[data-ready=true]').waitFor()
+  page.errors = errors
+  return page
+}
+
+async function send(page, message, frames = 'text', n = null) {
+  await page.fill('#message', message)
+  await page.selectOption('#frames', frames)
+  if (n !== null) await page.fill('#n', String(n))
+  const sent = await page.evaluate(() => Number(document.documentElement.dataset.sent ?? 0))
+  await page.click('#send')
+  await page.waitForFunction((count) => Number(document.documentElement.dataset.sent) > count, sent)
+  // The newest step is first; a message that closes the connection is followed by its $disconnect.
+  return page.locator('.step', { has: page.locator('h3', { hasText: /^message/ }) }).first()
+}
+
+test('the chat example: route, why, event, validation and what the client receives', async () => {
+  const page = await open()
+  await page.click('#examples button:text-is("chat")')
+  await page.locator('#problems .ok').waitFor()
+
+  const hi = await send(page, '{"action":"sendmessage","message":"hi"}')
+  const route = await hi.locator('.route').textContent()
+  assert.match(route, /sendmessage because \$request\.body\.action evaluated to "sendmessage"/)
+  assert.match(await hi.locator('.validation').textContent(), /Message valid/)
+  const event = JSON.parse(await hi.locator('.request pre').textContent())
+  assert.equal(event.requestContext.routeKey, 'sendmessage')
+  assert.equal(event.requestContext.eventType, 'MESSAGE')
+  assert.equal(event.body, '{"action":"sendmessage","message":"hi"}')
+  // The default backend function answered, but sendmessage is one-way: the client gets nothing.
+  assert.match(await hi.locator('.backend').textContent(), /your function returned/)
+  assert.equal((await hi.locator('.received').textContent()).trim(), 'nothing')
+  // The connection was opened first, through $connect.
+  const connect = page.locator('.step', { has: page.locator('h3', { hasText: '$connect' }) })
+  assert.match(await connect.locator('.received').textContent(), /HTTP 101/)
+  const connectEvent = JSON.parse(await connect.locator('.request pre').textContent())
+  assert.equal(connectEvent.requestContext.connectionId, event.requestContext.connectionId)
+
+  const invalid = await send(page, '{"action":"joinroom"}')
+  assert.match(await invalid.locator('.validation').textContent(), /JoinRoom invalid.*"room" is a required property/)
+  assert.match(await invalid.locator('.request').textContent(), /not called: the message failed validation/)
+  const frame = JSON.parse(await invalid.locator('.received pre').textContent())
+  assert.equal(frame.message, 'Bad request body')
+  assert.equal(frame.connectionId, event.requestContext.connectionId)
+
+  const unknown = await send(page, 'hello')
+  assert.match(await unknown.locator('.route').textContent(), /not JSON, so \$request\.body\.action cannot be evaluated → \$default/)
+  assert.match(await unknown.locator('.received').textContent(), /Unknown action: use joinroom or sendmessage/)
+
+  const big = await send(page, '{"action":"sendmessage","message":"x"}', 'padTo', 40000)
+  assert.match(await big.locator('h3').textContent(), /40000 bytes/)
+  assert.match(await big.locator('.received .close').textContent(), /close 1009 Message Too Big/)
+  // The gateway closed the connection, so $disconnect ran with its code; the next message connects again.
+  const gone = page.locator('.step').first()
+  assert.match(await gone.locator('h3').textContent(), /ends \(1009\): \$disconnect/)
+  const binary = await send(page, 'AAEC', 'binary')
+  assert.match(await binary.locator('.received .close').textContent(), /close 1003/)
+
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('a broken definition shows its problems with their paths and lines, and sending is refused', async () => {
+  const page = await open()
+  await page.click('#examples button:text-is("chat")')
+  const text = await page.inputValue('#definition')
+  await page.fill('#definition', text.replace('target: integrations/chat\n    modelSelectionExpression: $default\n    requestModels: { $default: Message }', 'target: integrations/chats\n    modelSelectionExpression: $default\n    requestModels: { $default: Message }'))
+  const problem = page.locator('#problems .problem').first()
+  await problem.waitFor()
+  const shown = await problem.textContent()
+  assert.match(shown, /routes\.sendmessage\.target/)
+  assert.match(shown, /dangling_target/)
+  const line = text.split('\n').findIndex((l) => l.includes('sendmessage:')) + 2
+  assert.match(shown, new RegExp(`line ${line} `))
+  assert.equal(await page.locator('#gutter .bad').textContent(), String(line))
+  await page.click('#send')
+  await page.locator('#status', { hasText: 'the definition has problems' }).waitFor()
+
+  await page.fill('#definition', 'name: [')
+  await page.locator('#problems .problem').first().waitFor()
+  assert.ok((await page.locator('#problems .problem').count()) > 0)
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('user functions that throw or never return become Lambda function errors; the page lives on', async () => {
+  const page = await open()
+  await page.click('#examples button:text-is("validation")')
+  const order = '{"action":"order","type":"new","item":"tea","quantity":2}'
+
+  await page.fill('#function', 'async (event) => { throw new RangeError("out of tea") }')
+  const threw = await send(page, order)
+  assert.match(await threw.locator('.backend').textContent(), /threw RangeError: out of tea/)
+  assert.equal(JSON.parse(await threw.locator('.received pre').textContent()).message, 'Internal server error')
+
+  await page.fill('#function', '(event) => { for (;;) {} }')
+  const looped = await send(page, order)
+  assert.match(await looped.locator('.backend').textContent(), /did not return in time: Task timed out after 1.00 seconds/)
+  assert.equal(JSON.parse(await looped.locator('.received pre').textContent()).message, 'Internal server error')
+
+  await page.fill('#function', 'export const handler = async (event) => ({ statusCode: 200, body: JSON.parse(event.body).item })')
+  const answered = await send(page, order)
+  assert.equal(await answered.locator('.received pre').textContent(), 'tea')
+  assert.match(await answered.locator('.validation').textContent(), /NewOrder valid/)
+
+  await page.check('input[name=backend][value=result]')
+  await page.fill('#result', '{"statusCode": 200, "body": ')
+  await page.click('#send')
+  await page.locator('#status', { hasText: 'does not parse' }).waitFor()
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
+test('the URL hash holds the whole case: a link shows the same trace', async () => {
+  const page = await open()
+  await page.click('#examples button:text-is("mock-templates")')
+  await page.check('input[name=backend][value=timeout]')
+  const greeted = await send(page, '{"action":"greet","name":"Ana","lang":"fr"}', 'fragments', 3)
+  assert.match(await greeted.locator('h3').textContent(), /3 fragments/)
+  assert.match(await greeted.locator('.response').textContent(), /status 202 · integration response \/202\//)
+  const expected = await greeted.locator('.received').textContent()
+  assert.match(expected, /bonjour Ana/)
+  await page.waitForFunction(() => location.hash.length > 1)
+  const link = page.url()
+
+  const again = await open(link)
+  await again.locator('.step', { has: again.locator('h3', { hasText: /^message/ }) }).waitFor()
+  assert.equal(await again.inputValue('#message'), '{"action":"greet","name":"Ana","lang":"fr"}')
+  assert.equal(await again.locator('input[name=backend]:checked').inputValue(), 'timeout')
+  assert.equal(await again.locator('.step .received').first().textContent(), expected)
+  mkdirSync(output, { recursive: true })
+  await again.screenshot({ path: join(output, 'playground.png'), fullPage: true })
+  const firstRender = await again.evaluate(() => performance.getEntriesByName('first-render')[0]?.startTime)
+  console.log(`first render: ${Math.round(firstRender)} ms after navigation`)
+  assert.deepEqual(page.errors, [])
+  assert.deepEqual(again.errors, [])
+  await page.close()
+  await again.close()
+})
