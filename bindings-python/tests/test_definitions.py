@@ -44,7 +44,7 @@ def test_a_missing_file_and_a_wrong_type_are_clear_errors():
 def test_simulate_gives_the_trace_of_wsgate_route():
     trace = wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", '{"action":"joinroom","room":"lobby"}',
                             {"statusCode": 200, "body": "joined lobby"})
-    assert list(trace) == ["routeKey", "validation", "integration", "integrationResponse", "send", "close"]
+    assert list(trace) == ["routeKey", "selection", "validation", "integration", "integrationResponse", "send", "close"]
     assert trace["integration"]["request"]["requestContext"]["routeKey"] == "joinroom"
     assert trace["send"] == ["joined lobby"]
     assert wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", "x" * 40_000)["close"] == \

@@ -410,7 +410,10 @@ async function send() {
 
 /** The connection ends (the client's close, or after the gateway's): $disconnect runs. */
 async function disconnect(close = null) {
-  if (!connected) return
+  if (!connected) {
+    setStatus('not connected: the next message opens a connection')
+    return
+  }
   connected = false
   const step = await run({ disconnect: close }, backendOf(readState()))
   const code = step.trace.integration?.request?.requestContext?.disconnectStatusCode
@@ -459,6 +462,7 @@ for (const radio of document.querySelectorAll('input[name=backend]')) radio.addE
 $('frames').addEventListener('change', showFrames)
 $('send').addEventListener('click', send)
 $('disconnect').addEventListener('click', () => disconnect({ code: 1000, reason: '' }).catch((e) => setStatus(e.message)))
+$('clear').addEventListener('click', () => $('log').replaceChildren())
 $('message').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) send()
 })

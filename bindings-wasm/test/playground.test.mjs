@@ -1,19 +1,40 @@
-// The playground in Debian's Chromium, driven by playwright-core: the page served by playground/serve.mjs as a
-// user would serve it, clicked and typed into as a user would. A screenshot of the last case is saved under
-// bindings-wasm/test-output/.
+// The playground in Debian's Chromium, driven by playwright-core: the page served by the README's command, clicked
+// and typed into as a user would. A screenshot of the last case is saved under bindings-wasm/test-output/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { chromium } from 'playwright-core'
-import { serve } from '../playground/serve.mjs'
 
+const repo = new URL('../../', import.meta.url).pathname
 const output = new URL('../test-output/', import.meta.url).pathname
 let server, browser, profile
 
+/** `npm run --prefix bindings-wasm playground` (the README's command) on a port the OS picks. */
+async function servePlayground() {
+  const child = spawn('npm', ['run', '--silent', '--prefix', 'bindings-wasm', 'playground', '--', '0'], {
+    cwd: repo,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const close = async () => {
+    process.kill(-child.pid, 'SIGTERM')
+    await exited
+  }
+  for await (const line of createInterface({ input: child.stdout })) {
+    const listening = line.match(/^playground on (http:\/\/127\.0\.0\.1:\d+\/playground\/)$/)
+    if (listening) return { url: listening[1], close }
+  }
+  throw new Error(`the playground command exited with ${await exited} before it served`)
+}
+
 before(async () => {
-  server = await serve(0)
+  mkdirSync(output, { recursive: true })
+  server = await servePlayground()
   profile = mkdtempSync(join(tmpdir(), 'wsgate-chromium-'))
   // A fresh profile directory: playwright passes it to Chromium as --user-data-dir.
   browser = await chromium.launchPersistentContext(profile, {
@@ -97,6 +118,7 @@ test('the chat example: route, why, event, validation and what the client receiv
   assert.match(await gone.locator('h3').textContent(), /ends \(1009\): \$disconnect/)
   const binary = await send(page, 'AAEC', 'binary')
   assert.match(await binary.locator('.received .close').textContent(), /close 1003/)
+  await page.screenshot({ path: join(output, 'chat.png'), fullPage: true })
 
   assert.deepEqual(page.errors, [])
   await page.close()
@@ -170,7 +192,6 @@ test('the URL hash holds the whole case: a link shows the same trace', async () 
   assert.equal(await again.inputValue('#message'), '{"action":"greet","name":"Ana","lang":"fr"}')
   assert.equal(await again.locator('input[name=backend]:checked').inputValue(), 'timeout')
   assert.equal(await again.locator('.step .received').first().textContent(), expected)
-  mkdirSync(output, { recursive: true })
   await again.screenshot({ path: join(output, 'playground.png'), fullPage: true })
   const firstRender = await again.evaluate(() => performance.getEntriesByName('first-render')[0]?.startTime)
   console.log(`first render: ${Math.round(firstRender)} ms after navigation`)
@@ -178,4 +199,31 @@ test('the URL hash holds the whole case: a link shows the same trace', async () 
   assert.deepEqual(again.errors, [])
   await page.close()
   await again.close()
+})
+
+test('the server serves the page and the WebAssembly, and nothing else', async () => {
+  const page = await fetch(server.url)
+  assert.match(page.headers.get('content-type'), /text\/html/)
+  assert.match(await page.text(), /wsgate route playground/)
+  const wasm = await fetch(new URL('../pkg/wsgate_wasm_bg.wasm', server.url))
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm')
+  for (const path of ['../src/lib.rs', '../Cargo.toml', '../../README.md', '../pkg/%2F..%2F..%2FREADME.md']) {
+    assert.equal((await fetch(new URL(path, server.url))).status, 404, path)
+  }
+})
+
+test('huge definitions and messages are handled in the page, never freezing it', async () => {
+  const page = await open()
+  await page.fill('#definition', `name: big\nroutes: {}\nnotes: "${'x'.repeat(3_000_000)}"\n`)
+  await page.locator('#problems .problem', { hasText: 'notes' }).waitFor()
+  await page.locator('#status', { hasText: 'too large to keep in a link' }).waitFor()
+  await page.click('#examples button:text-is("echo")')
+  await page.locator('#problems .ok').waitFor()
+  const huge = await send(page, 'x'.repeat(5_000_000))
+  assert.match(await huge.locator('.received .close').textContent(), /close 1009/)
+  assert.ok((await huge.locator('.sent').textContent()).length < 3000, 'a huge message is shown cut short')
+  const echoed = await send(page, '{"action":"echo"}')
+  assert.equal(await echoed.locator('.received pre').textContent(), '{"action":"echo"}')
+  assert.deepEqual(page.errors, [])
+  await page.close()
 })
