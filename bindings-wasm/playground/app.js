@@ -4,6 +4,7 @@
 import examples from '../pkg/examples.js'
 
 const FUNCTION_TIME_LIMIT_MS = 1000
+const LOAD_TIME_LIMIT_MS = 10_000
 const ENGINE_TIME_LIMIT_MS = 5000
 const MAX_LINK_CHARS = 1_000_000
 const MAX_GUTTER_LINES = 5000
@@ -84,7 +85,10 @@ class Engine {
   }
 }
 
-/** Runs the user's function on one event in a throwaway Worker; a function past its time is terminated. */
+/**
+ * Runs the user's function on one event in a throwaway Worker, terminated when its time is up. As with Lambda, the
+ * time limit counts from the call: loading the code (a module's top level) has a limit of its own.
+ */
 function runFunction(source, event, context) {
   return new Promise((resolve) => {
     const worker = new Worker(new URL('function-worker.js', import.meta.url), { type: 'module' })
@@ -93,8 +97,13 @@ function runFunction(source, event, context) {
       worker.terminate()
       resolve(answer)
     }
-    const timer = setTimeout(() => done({ timedOut: true }), FUNCTION_TIME_LIMIT_MS)
-    worker.onmessage = ({ data }) => done(data)
+    const loadFailed = { error: { type: 'Error', message: `the code did not load within ${LOAD_TIME_LIMIT_MS / 1000} s` } }
+    let timer = setTimeout(() => done(loadFailed), LOAD_TIME_LIMIT_MS)
+    worker.onmessage = ({ data }) => {
+      if (!data.called) return done(data)
+      clearTimeout(timer)
+      timer = setTimeout(() => done({ timedOut: true }), FUNCTION_TIME_LIMIT_MS)
+    }
     worker.onerror = (event) => done({ error: { type: 'Error', message: event.message } })
     worker.postMessage({ source, event, context: { ...context, timeLimitMs: FUNCTION_TIME_LIMIT_MS } })
   })
@@ -307,7 +316,7 @@ function routeWhy(trace) {
   if (selection.value === null) return ['the message is not JSON, so ', expression, ' cannot be evaluated', ...target]
   const value = code(JSON.stringify(selection.value))
   if (selection.value === routeKey) return [code(routeKey), ' because ', expression, ' evaluated to ', value]
-  return [expression, ' evaluated to ', value, ', which no route has', ...target]
+  return [expression, ' evaluated to ', value, ', which selects no route', ...target]
 }
 
 function validationOf({ validation }) {
@@ -322,7 +331,10 @@ function requestOf({ integration, validation, close }) {
     if (validation && !validation.valid) return 'not called: the message failed validation'
     return close ? 'not called' : 'none'
   }
-  const what = typeof integration.request === 'string' ? 'the rendered request template' : 'the Lambda proxy event'
+  const what = {
+    AWS_PROXY: 'the Lambda proxy event',
+    HTTP_PROXY: 'the HTTP request body: the message as it came',
+  }[integration.type] ?? 'the rendered request template'
   return [code(integration.id), ` · ${integration.type} · ${what}`, pre(integration.request)]
 }
 

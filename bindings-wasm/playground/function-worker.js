@@ -10,6 +10,7 @@ onmessage = async ({ data: { source, event, context } }) => {
     const handler = module.handler ?? module.default
     if (typeof handler !== 'function') throw new TypeError('the backend is not a function (or exports no handler)')
     const deadline = Date.now() + context.timeLimitMs
+    postMessage({ called: true })
     const result = await handler(event, {
       functionName: context.functionName,
       awsRequestId: context.awsRequestId,

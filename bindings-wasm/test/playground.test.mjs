@@ -162,6 +162,10 @@ test('user functions that throw or never return become Lambda function errors; t
   assert.match(await looped.locator('.backend').textContent(), /did not return in time: Task timed out after 1.00 seconds/)
   assert.equal(JSON.parse(await looped.locator('.received pre').textContent()).message, 'Internal server error')
 
+  await page.fill('#function', '(event) => {')
+  const broken = await send(page, order)
+  assert.match(await broken.locator('.backend').textContent(), /threw SyntaxError/)
+
   await page.fill('#function', 'export const handler = async (event) => ({ statusCode: 200, body: JSON.parse(event.body).item })')
   const answered = await send(page, order)
   assert.equal(await answered.locator('.received pre').textContent(), 'tea')
