@@ -163,14 +163,17 @@ function decode(hash) {
 let saveTimer
 function save() {
   clearTimeout(saveTimer)
-  saveTimer = setTimeout(() => {
-    const hash = encode(readState())
-    if (hash.length > MAX_LINK_CHARS) {
-      setStatus('this case is too large to keep in a link')
-      return
-    }
-    history.replaceState(null, '', `#${hash}`)
-  }, 150)
+  saveTimer = setTimeout(saveNow, 150)
+}
+
+function saveNow() {
+  clearTimeout(saveTimer)
+  const hash = encode(readState())
+  if (hash.length > MAX_LINK_CHARS) {
+    setStatus('this case is too large to keep in a link')
+    return
+  }
+  history.replaceState(null, '', `#${hash}`)
 }
 
 // --- the definition: live problems ---
@@ -380,6 +383,8 @@ function describeFrames(options, bytes) {
 
 async function send() {
   setStatus('')
+  // What was sent is what the link reproduces.
+  saveNow()
   const state = readState()
   let options, backend
   try {
