@@ -4,7 +4,7 @@
 'use strict'
 
 const { randomUUID } = require('node:crypto')
-const native = require('./wsgate.node')
+const native = require(`./${require('./platform.js')}`)
 
 /** Anything wsgate refuses or cannot do. `code` is the class name; `data` carries the details. */
 class GatewayError extends Error {

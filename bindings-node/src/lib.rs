@@ -12,6 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 extern crate napi_derive;
 
 mod api;
+mod cli;
 mod dispatch;
 mod errors;
 mod gateway;

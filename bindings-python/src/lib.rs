@@ -6,6 +6,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod api;
+mod cli;
 mod errors;
 mod handler;
 mod server;
@@ -20,5 +21,6 @@ fn _wsgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<handler::LambdaContext>()?;
     m.add_class::<handler::Done>()?;
     m.add_function(wrap_pyfunction!(api::simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli, m)?)?;
     Ok(())
 }

@@ -26,6 +26,8 @@
 //! assert_eq!(trace.send, ["you said hi"]);
 //! ```
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod frame;

@@ -4,7 +4,7 @@ from typing import Any, Callable, Dict, List, Optional, Union, final
 
 _Definition = Union[str, PathLike[str], Dict[str, Any]]
 
-__all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "simulate"]
+__all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "cli", "simulate"]
 
 @final
 class Api:
@@ -84,3 +84,5 @@ def simulate(
     fragments: Optional[int] = None,
     binary: bool = False,
 ) -> Dict[str, Any]: ...
+
+def cli(argv: List[str]) -> Dict[str, Any]: ...

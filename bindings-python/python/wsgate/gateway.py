@@ -13,6 +13,7 @@ import datetime
 import logging
 import os
 import signal
+import sys
 from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar, Union
 
 from . import _wsgate
@@ -171,9 +172,13 @@ class Gateway:
         connections; then closes clients with 1001 and runs their ``$disconnect``."""
         asyncio.run(self._serve_until_stopped(host, port, options))
 
-    async def _serve_until_stopped(self, host: str, port: int, options: Dict[str, Any]) -> None:
+    async def _serve_until_stopped(
+        self, host: str, port: int, options: Dict[str, Any], note: Optional[str] = None
+    ) -> None:
         server = await self.start(host, port, **options)
         print(f"listening on {server.url}", flush=True)
+        if note:
+            print(note, file=sys.stderr, flush=True)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM)

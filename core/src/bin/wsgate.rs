@@ -1,80 +1,11 @@
-//! The `wsgate` command line: `check` a definition, `route` a message through it and print the trace.
+//! The `wsgate` binary: the command line of [`wsgate_core::cli`], serving with no in-process handlers.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use serde_json::Value;
-use wsgate_core::engine::{simulate, SimulatedOutcome, StepOptions};
+use wsgate_core::cli::{self, Outcome, ServeArgs};
 use wsgate_core::server::{Gateway, Tls};
 use wsgate_core::Api;
-
-#[derive(Parser)]
-#[command(
-    name = "wsgate",
-    version,
-    about = "Amazon API Gateway WebSocket APIs, self-hosted"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE (and wss://), the @connections API on the same
-    /// port (http:// and https://).
-    Serve(ServeArgs),
-    /// Print every problem in an API definition (exit 1), or `ok`.
-    Check { file: PathBuf },
-    /// Print, as JSON, what the gateway does with one message, without opening a socket.
-    Route {
-        file: PathBuf,
-        /// The message text the client sends.
-        #[arg(long)]
-        message: String,
-        /// What the integration returns: a Lambda result, or {"statusCode","headers","body"} for HTTP.
-        #[arg(long, value_parser = parse_json, conflicts_with_all = ["function_error", "timeout"])]
-        result: Option<Value>,
-        /// The Lambda function fails with this errorMessage.
-        #[arg(long, conflicts_with = "timeout")]
-        function_error: Option<String>,
-        /// The integration times out.
-        #[arg(long)]
-        timeout: bool,
-        /// Send the message as this many frames (one text frame, then continuations).
-        #[arg(long)]
-        fragments: Option<usize>,
-        /// Send the message as a binary frame.
-        #[arg(long)]
-        binary: bool,
-    },
-}
-
-#[derive(clap::Args)]
-struct ServeArgs {
-    file: PathBuf,
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// Serve under this stage instead of the definition's.
-    #[arg(long)]
-    stage: Option<String>,
-    /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
-    #[arg(long)]
-    lambda_endpoint: Option<String>,
-    /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
-    /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
-    #[arg(long, value_name = "DIR")]
-    tls_dir: Option<PathBuf>,
-}
-
-fn parse_json(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
-}
 
 /// Prints a result; a closed pipe (`wsgate route ... | head`) is not an error.
 fn print(text: &str) -> ExitCode {
@@ -86,13 +17,6 @@ fn print(text: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn load(file: &PathBuf) -> Result<Api, ExitCode> {
-    Api::from_path(file).map_err(|e| {
-        eprintln!("{e}");
-        ExitCode::from(1)
-    })
 }
 
 /// Runs the gateway until SIGINT or SIGTERM, then closes clients with 1001 and runs their `$disconnect`.
@@ -112,6 +36,7 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let note = args.tls_note();
     let ServeArgs {
         host,
         port,
@@ -150,15 +75,7 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
             }
         };
         let code = print(&format!("listening on {}", server.url()));
-        match &tls_dir {
-            Some(dir) => eprintln!(
-                "wss:// and https:// on the same port, with the certificate in {}",
-                dir.join("cert.pem").display()
-            ),
-            None => eprintln!(
-                "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
-            ),
-        }
+        eprintln!("{note}");
         stop.await;
         server.shutdown().await;
         code
@@ -180,48 +97,32 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Serve(args) => match load(&args.file) {
-            Ok(api) => serve(api, args),
-            Err(code) => code,
-        },
-        Command::Check { file } => match load(&file) {
-            Ok(_) => print("ok"),
-            Err(code) => code,
-        },
-        Command::Route {
-            file,
-            message,
-            result,
-            function_error,
-            timeout,
-            fragments,
-            binary,
+    match cli::run(std::env::args_os()) {
+        Outcome::Done {
+            stdout,
+            stderr,
+            code,
         } => {
-            let api = match load(&file) {
-                Ok(api) => api,
-                Err(code) => return code,
-            };
-            let options = StepOptions {
-                fragments,
-                binary,
-                outcome: SimulatedOutcome {
-                    result,
-                    function_error,
-                    timeout,
-                },
-                ..StepOptions::default()
-            };
-            match simulate(api, &message, &options) {
-                Ok(trace) => {
-                    let json = serde_json::to_string_pretty(&trace).expect("a trace is JSON");
-                    print(&json)
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::from(1)
-                }
+            if !stderr.is_empty() {
+                eprintln!("{}", stderr.trim_end());
+            }
+            match stdout.is_empty() {
+                false if code == 0 => print(stdout.trim_end()),
+                _ => ExitCode::from(code),
             }
         }
+        Outcome::Serve { args, .. } if args.handlers.is_some() => {
+            eprintln!(
+                "--handlers binds Python or Node functions: use the wsgate command of `pip install wsgate` or `npm install wsgate`"
+            );
+            ExitCode::from(2)
+        }
+        Outcome::Serve { args, .. } => match Api::from_path(&args.file) {
+            Ok(api) => serve(api, args),
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// `wsgate` (`npx wsgate`): the command line every wsgate package shares, parsed and decided by the core (check,
+// route, usage, exit codes); this file only serves, with JavaScript handlers:
+//
+//   npx wsgate serve api.yaml --handlers ./handlers.mjs   # its exports named after integration ids or route keys
+//   npx wsgate serve api.yaml --handlers lambdas/         # integrationUri handler strings such as chat.handler
+'use strict'
+
+const { once } = require('node:events')
+const { existsSync, statSync } = require('node:fs')
+const { createRequire } = require('node:module')
+const { join, resolve } = require('node:path')
+const { pathToFileURL } = require('node:url')
+const { Gateway, GatewayError } = require('./index.js')
+const native = require(`./${require('./platform.js')}`)
+
+/** Imports a file of the handlers directory the way Lambda's Node.js runtime finds it: `app` is app.js, .mjs or .cjs. */
+async function importHandlerFile(directory, module) {
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => join(directory, module + ext)).find((f) => existsSync(f))
+  if (!file) throw new GatewayError(`no ${module}.js, ${module}.mjs or ${module}.cjs in ${directory}`)
+  return import(pathToFileURL(file).href)
+}
+
+/** `--handlers MODULE`: a file path, or a package or module name resolved from the working directory. */
+async function importModule(name) {
+  const file = resolve(name)
+  if (existsSync(file)) return import(pathToFileURL(file).href)
+  return import(pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(name)).href)
+}
+
+/** Registers the handlers the core chose for `--handlers`; returns what was bound. */
+async function bindHandlers(gateway, handlers, bindings) {
+  const directory = statSync(handlers, { throwIfNoEntry: false })?.isDirectory()
+  const module = directory ? null : await importModule(handlers)
+  const bound = []
+  for (const binding of bindings) {
+    const exports = directory ? await importHandlerFile(resolve(handlers), binding.module) : module
+    // An ES module's exports, or a CommonJS module's module.exports (its `default` when imported).
+    const fn = exports[binding.function] ?? exports.default?.[binding.function]
+    const name = `${binding.module ?? handlers}.${binding.function}`
+    if (typeof fn !== 'function') {
+      if (binding.required) throw new GatewayError(`${name} is not a function in ${handlers}`)
+      continue
+    }
+    if (binding.integration !== null) {
+      gateway.integration(binding.integration, fn)
+      bound.push(`${binding.integration} -> ${name}`)
+    } else {
+      gateway.route(binding.route, fn)
+      bound.push(`route ${binding.route} -> ${name}`)
+    }
+  }
+  return bound
+}
+
+async function serve({ serve: args, handlers, tlsNote }) {
+  const gateway = new Gateway(args.file)
+  if (args.handlers) {
+    for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
+  }
+  const server = await gateway.listen({
+    host: args.host,
+    port: args.port,
+    stage: args.stage ?? undefined,
+    lambdaEndpoint: args.lambda_endpoint ?? undefined,
+    tlsDir: args.tls_dir ?? undefined,
+  })
+  console.log(`listening on ${server.url}`)
+  console.error(tlsNote)
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  await server.close()
+  return 0
+}
+
+async function main(argv) {
+  const outcome = native.cli(['wsgate', ...argv])
+  if (outcome.serve) return serve(outcome)
+  if (outcome.stderr) process.stderr.write(outcome.stderr.replace(/\n*$/, '\n'))
+  if (outcome.stdout) process.stdout.write(outcome.stdout.replace(/\n*$/, '\n'))
+  return outcome.code
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error) => {
+    console.error(error instanceof GatewayError ? error.message : error)
+    process.exitCode = 1
+  },
+)

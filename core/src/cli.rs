@@ -1,0 +1,377 @@
+//! The `wsgate` command line, decided once for the binary and for the `wsgate` commands of the Python and Node
+//! packages: the arguments (clap), what `check` and `route` print and their exit codes, and, for `serve`, the
+//! loaded options and which handlers `--handlers` binds. Each package only serves with its own handlers.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::{IntegrationType, IntegrationUri};
+use crate::engine::{simulate, SimulatedOutcome, StepOptions};
+use crate::Api;
+
+#[derive(Parser)]
+#[command(
+    name = "wsgate",
+    version,
+    about = "Amazon API Gateway WebSocket APIs, self-hosted"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE (and wss://), the @connections API on the same
+    /// port (http:// and https://).
+    Serve(ServeArgs),
+    /// Print every problem in an API definition (exit 1), or `ok`.
+    Check { file: PathBuf },
+    /// Print, as JSON, what the gateway does with one message, without opening a socket.
+    Route {
+        file: PathBuf,
+        /// The message text the client sends.
+        #[arg(long)]
+        message: String,
+        /// What the integration returns: a Lambda result, or {"statusCode","headers","body"} for HTTP.
+        #[arg(long, value_parser = parse_json, conflicts_with_all = ["function_error", "timeout"])]
+        result: Option<Value>,
+        /// The Lambda function fails with this errorMessage.
+        #[arg(long, conflicts_with = "timeout")]
+        function_error: Option<String>,
+        /// The integration times out.
+        #[arg(long)]
+        timeout: bool,
+        /// Send the message as this many frames (one text frame, then continuations).
+        #[arg(long)]
+        fragments: Option<usize>,
+        /// Send the message as a binary frame.
+        #[arg(long)]
+        binary: bool,
+    },
+}
+
+/// `wsgate serve`'s options, as every package's `wsgate serve` takes them.
+#[derive(clap::Args, Debug, Serialize)]
+pub struct ServeArgs {
+    pub file: PathBuf,
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Serve under this stage instead of the definition's.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
+    #[arg(long)]
+    pub lambda_endpoint: Option<String>,
+    /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
+    /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
+    #[arg(long, value_name = "DIR")]
+    pub tls_dir: Option<PathBuf>,
+    /// In-process handlers (the Python and Node packages): a directory of Lambda handler files, for integrations
+    /// whose integrationUri is a handler string such as `app.handler`; or a module whose functions are named after
+    /// integration ids (else route keys).
+    #[arg(long, value_name = "DIR|MODULE")]
+    pub handlers: Option<String>,
+}
+
+impl ServeArgs {
+    /// The line on stderr that says where the TLS certificate is.
+    pub fn tls_note(&self) -> String {
+        match &self.tls_dir {
+            Some(dir) => format!(
+                "wss:// and https:// on the same port, with the certificate in {}",
+                dir.join("cert.pem").display()
+            ),
+            None => {
+                "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// A handler `wsgate serve --handlers` binds: the function `function` of `module` (a file of the `--handlers`
+/// directory, named as Lambda's handler strings name it) or of the `--handlers` module itself (`module` is None),
+/// registered for `integration`, or for `route` when the route key is no integration's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandlerBinding {
+    pub integration: Option<String>,
+    pub route: Option<String>,
+    pub module: Option<String>,
+    pub function: String,
+    /// A handler string names this function, so a missing one is an error; a module's function named after an
+    /// integration or route is optional.
+    pub required: bool,
+}
+
+/// What a package's `wsgate` does after [`run`].
+#[derive(Debug)]
+pub enum Outcome {
+    /// The command is done: print `stdout` and `stderr` (when not empty) and exit with `code`.
+    Done {
+        stdout: String,
+        stderr: String,
+        code: u8,
+    },
+    /// Serve the (valid) definition with these options and handlers.
+    Serve {
+        args: ServeArgs,
+        handlers: Vec<HandlerBinding>,
+    },
+}
+
+impl Outcome {
+    fn out(stdout: String) -> Self {
+        Self::Done {
+            stdout,
+            stderr: String::new(),
+            code: 0,
+        }
+    }
+
+    fn fail(stderr: String) -> Self {
+        Self::Done {
+            stdout: String::new(),
+            stderr,
+            code: 1,
+        }
+    }
+}
+
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving. Usage errors exit 2, `--help` and
+/// `--version` 0, a definition with problems 1 (every problem on stderr), as clap and `wsgate check` decide.
+pub fn run<I, T>(argv: I) -> Outcome
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let code = e.exit_code() as u8;
+            return if e.use_stderr() {
+                Outcome::Done {
+                    stdout: String::new(),
+                    stderr: text,
+                    code,
+                }
+            } else {
+                Outcome::Done {
+                    stdout: text,
+                    stderr: String::new(),
+                    code,
+                }
+            };
+        }
+    };
+    match cli.command {
+        Command::Check { file } => match Api::from_path(&file) {
+            Ok(_) => Outcome::out("ok".into()),
+            Err(e) => Outcome::fail(e.to_string()),
+        },
+        Command::Route {
+            file,
+            message,
+            result,
+            function_error,
+            timeout,
+            fragments,
+            binary,
+        } => {
+            let api = match Api::from_path(&file) {
+                Ok(api) => api,
+                Err(e) => return Outcome::fail(e.to_string()),
+            };
+            let options = StepOptions {
+                fragments,
+                binary,
+                outcome: SimulatedOutcome {
+                    result,
+                    function_error,
+                    timeout,
+                },
+                ..StepOptions::default()
+            };
+            match simulate(api, &message, &options) {
+                Ok(trace) => {
+                    Outcome::out(serde_json::to_string_pretty(&trace).expect("a trace is JSON"))
+                }
+                Err(e) => Outcome::fail(e),
+            }
+        }
+        Command::Serve(args) => match Api::from_path(&args.file) {
+            Ok(api) => {
+                let handlers = args
+                    .handlers
+                    .as_deref()
+                    .map(|handlers| handler_bindings(&api, handlers))
+                    .unwrap_or_default();
+                Outcome::Serve { args, handlers }
+            }
+            Err(e) => Outcome::fail(e.to_string()),
+        },
+    }
+}
+
+/// The handlers `--handlers` binds. A directory binds every AWS_PROXY/AWS integration whose integrationUri is a
+/// Lambda handler string (`app.handler`, `src/chat.handler`: the file's path without extension, then the function),
+/// as SAM's `Handler:` does. A module binds its functions named after AWS_PROXY/AWS integration ids, then after
+/// the route keys that are no integration's id; functions it lacks are left unbound.
+pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
+    let calls_lambda =
+        |kind: IntegrationType| matches!(kind, IntegrationType::AwsProxy | IntegrationType::Aws);
+    if std::path::Path::new(handlers).is_dir() {
+        return api
+            .integrations
+            .values()
+            .filter(|i| calls_lambda(i.kind))
+            .filter_map(|i| match &i.uri {
+                Some(IntegrationUri::Handler(name)) => {
+                    let (module, function) = name.rsplit_once('.')?;
+                    Some(HandlerBinding {
+                        integration: Some(i.id.clone()),
+                        route: None,
+                        module: Some(module.to_string()),
+                        function: function.to_string(),
+                        required: true,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+    }
+    let by_integration = api
+        .integrations
+        .values()
+        .filter(|i| calls_lambda(i.kind))
+        .map(|i| HandlerBinding {
+            integration: Some(i.id.clone()),
+            route: None,
+            module: None,
+            function: i.id.clone(),
+            required: false,
+        });
+    let mut routes: Vec<&String> = api
+        .routes
+        .keys()
+        .filter(|key| !api.integrations.contains_key(*key))
+        .collect();
+    routes.sort();
+    let by_route = routes.into_iter().map(|key| HandlerBinding {
+        integration: None,
+        route: Some(key.clone()),
+        module: None,
+        function: key.clone(),
+        required: false,
+    });
+    by_integration.chain(by_route).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHAT: &str = r#"
+name: chat
+routeSelectionExpression: $request.body.action
+integrations:
+  chat: { integrationType: AWS_PROXY, integrationUri: app.handler }
+  echo: { integrationType: MOCK, requestTemplates: { $default: '{"statusCode": 200}' } }
+routes:
+  $connect: { target: integrations/chat }
+  sendmessage: { target: integrations/chat }
+  echo: { target: integrations/echo }
+"#;
+
+    fn done(outcome: Outcome) -> (String, String, u8) {
+        match outcome {
+            Outcome::Done {
+                stdout,
+                stderr,
+                code,
+            } => (stdout, stderr, code),
+            Outcome::Serve { .. } => panic!("expected a finished command"),
+        }
+    }
+
+    fn definition(dir: &std::path::Path, text: &str) -> String {
+        let path = dir.join("api.yaml");
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn check_prints_ok_or_every_problem_with_exit_1() {
+        let dir = std::env::temp_dir().join(format!("wsgate-cli-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = definition(&dir, CHAT);
+        assert_eq!(
+            done(run(["wsgate", "check", &good])),
+            ("ok".into(), String::new(), 0)
+        );
+        let bad = definition(
+            &dir,
+            &CHAT.replace("integrations/echo", "integrations/nope"),
+        );
+        let (stdout, stderr, code) = done(run(["wsgate", "check", &bad]));
+        assert_eq!((stdout.as_str(), code), ("", 1));
+        assert!(stderr.contains("routes.echo.target"), "{stderr}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_help_exits_0_on_stdout() {
+        let (stdout, stderr, code) = done(run(["wsgate", "route"]));
+        assert_eq!((stdout.as_str(), code), ("", 2));
+        assert!(stderr.contains("--message"), "{stderr}");
+        let (stdout, stderr, code) = done(run(["wsgate", "--help"]));
+        assert_eq!((stderr.as_str(), code), ("", 0));
+        assert!(stdout.contains("serve"), "{stdout}");
+    }
+
+    #[test]
+    fn a_handlers_module_binds_lambda_integrations_then_other_routes() {
+        let api = Api::from_str(CHAT).unwrap();
+        let bindings = handler_bindings(&api, "app");
+        let names: Vec<(Option<&str>, Option<&str>)> = bindings
+            .iter()
+            .map(|b| (b.integration.as_deref(), b.route.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (Some("chat"), None),
+                (None, Some("$connect")),
+                (None, Some("sendmessage"))
+            ]
+        );
+        assert!(bindings.iter().all(|b| b.module.is_none() && !b.required));
+    }
+
+    #[test]
+    fn a_handlers_directory_binds_handler_strings() {
+        let api = Api::from_str(CHAT).unwrap();
+        let bindings = handler_bindings(&api, env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(
+            bindings,
+            [HandlerBinding {
+                integration: Some("chat".into()),
+                route: None,
+                module: Some("app".into()),
+                function: "handler".into(),
+                required: true,
+            }]
+        );
+    }
+}
