@@ -14,32 +14,40 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo build -p wsgate-core --no-default-features --target wasm32-unknown-unknown
 cargo test --workspace
 
-# The WebAssembly build (bindings-wasm/build.sh installs wasm-bindgen-cli at its pinned version once), its JS API
-# in Node, and the playground in Debian's Chromium, driven by playwright-core.
-bash bindings-wasm/build.sh
+# The artifacts users install, each built once (scripts/dist.sh: the binary, the wheel and sdist, the Node tarball
+# with its prebuilt addon, the wsgate-wasm tarball, the playground folder); everything below tests what they carry.
+bash scripts/dist.sh
+export WSGATE_DIST=$PWD/dist WSGATE_BIN=$PWD/dist/wsgate
+
+# The WebAssembly build's JS API in Node, the wsgate-wasm tarball from Node and Chromium, and the playground as
+# dist/playground serves it, in Debian's Chromium driven by playwright-core.
 if [[ ! -x /usr/bin/chromium ]]; then
   sudo=$([[ $(id -u) == 0 ]] || echo sudo)
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
-(cd bindings-wasm && npm ci --silent --no-audit --no-fund && npm test)
+(cd bindings-wasm && npm ci --silent --no-audit --no-fund && PLAYGROUND_FOLDER=dist/playground npm test)
 
-# The Python package, built by maturin as `pip install ./bindings-python` builds it for users, and its tests.
+# The Python package's tests against the wheel, installed as users install it.
 python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt ./bindings-python
+.venv/bin/pip install --quiet --disable-pip-version-check -r bindings-python/tests/requirements.txt
+.venv/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps dist/wsgate-*-abi3-*.whl
 .venv/bin/python -m pytest bindings-python/tests -q
 
-# The Node package, built by napi-rs as `npm install` builds it for users, and its tests. The build writes
+# The Node package's tests against the addon dist.sh built (and packed) in bindings-node/. That build writes
 # index.d.ts from the addon's code: a committed copy that it changes is stale.
-(cd bindings-node && npm ci --no-audit --no-fund && npm test)
+(cd bindings-node && npm test)
 # The same vectors suite against the WebAssembly build.
 (cd bindings-node && TEST_TARGET=wasm node --test test/vectors.test.mjs)
 git diff --exit-code -- bindings-node/index.d.ts \
   || { echo "bindings-node/index.d.ts is stale: commit the one the build wrote" >&2; exit 1; }
 
-# End-to-end with real peers against `wsgate serve` and the packages: Node's `ws` and the aws-sdk, then Python's
-# `websockets` and boto3 (with Lambda handlers behind an Invoke API server, and in-process).
-cargo build -p wsgate-core --bin wsgate
+# End-to-end with real peers against the release binary and the packages: Node's `ws` and the aws-sdk, then
+# Python's `websockets` and boto3 (with Lambda handlers behind an Invoke API server, and in-process).
 (cd tests/e2e/node && npm ci --silent --no-audit --no-fund && npm test --silent)
 npm ci --prefix examples/node-chat --silent --no-audit --no-fund
 .venv/bin/python -m pytest tests/e2e/python -q
+
+# Every artifact installed from a fresh folder outside the clone with no cargo or rustc on PATH, and the packages'
+# folders of a clean copy installed from source.
+.venv/bin/python -m pytest tests/dist -q -s

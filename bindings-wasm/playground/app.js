@@ -1,7 +1,7 @@
 // The route playground: an API definition, a simulated client and a simulated backend, and for every step what
 // API Gateway would do, as wsgate's engine (engine.js, WebAssembly in a Worker) traces it. The whole state lives
 // in the URL hash, so a link reproduces a case.
-import examples from '../pkg/examples.js'
+import examples from './pkg/examples.js'
 
 const FUNCTION_TIME_LIMIT_MS = 1000
 const LOAD_TIME_LIMIT_MS = 10_000

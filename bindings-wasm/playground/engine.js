@@ -1,7 +1,7 @@
 // The playground's engine: wsgate's core as WebAssembly, in a Worker of its own so that no definition or message
 // can freeze the page. The page gives every call a time limit and starts a new worker when one is exceeded or
 // the WebAssembly traps. It keeps one simulated connection (a Session) at a time.
-import init, { check, Session } from '../pkg/wsgate_wasm.js'
+import init, { check, Session } from './pkg/wsgate_wasm.js'
 
 const ready = init()
 let session = null

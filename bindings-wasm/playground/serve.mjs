@@ -1,33 +1,45 @@
-// Serves the playground as the static files it is: the page (playground/) and the WebAssembly build (pkg/), on
-// 127.0.0.1 only. `node playground/serve.mjs [PORT]` (default 8000, 0 picks a free one) prints the page's URL
-// once it accepts connections.
+// Serves the playground as the static files it is, on 127.0.0.1 only, at /playground/: the page (playground/) with
+// the WebAssembly build (pkg/) as its pkg/ folder, or a built static folder such as dist/playground/.
+// `node playground/serve.mjs [PORT] [FOLDER]` (port 8000 by default, 0 picks a free one) prints the page's URL once
+// it accepts connections.
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const served = ['playground', 'pkg'].map((dir) => join(root, dir) + sep)
+const here = fileURLToPath(new URL('.', import.meta.url))
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
 }
 
+/** The file a URL path names, or null outside the served folders. */
+function locate(path, folder) {
+  const mounts = folder
+    ? [['/playground/', resolve(folder)]]
+    : [['/playground/pkg/', join(here, '..', 'pkg')], ['/playground/', here]]
+  for (const [prefix, dir] of mounts) {
+    if (!path.startsWith(prefix)) continue
+    const file = normalize(join(dir, path.slice(prefix.length) || 'index.html'))
+    return file.startsWith(normalize(dir) + sep) ? file : null
+  }
+  return null
+}
+
 /** Starts the server; resolves to `{ url, close }` once it listens. */
-export function serve(port = 0) {
+export function serve(port = 0, folder = undefined) {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname)
-    if (path === '/') {
+    if (path === '/' || path === '/playground') {
       response.writeHead(302, { location: '/playground/' }).end()
       return
     }
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
-    const type = types[extname(file)]
-    if (request.method !== 'GET' || !type || !served.some((dir) => file.startsWith(dir))) {
+    const file = locate(path.endsWith('/') ? `${path}index.html` : path, folder)
+    const type = file && types[extname(file)]
+    if (request.method !== 'GET' || !type) {
       response.writeHead(404).end()
       return
     }
@@ -48,6 +60,6 @@ export function serve(port = 0) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url } = await serve(Number(process.argv[2] ?? 8000))
+  const { url } = await serve(Number(process.argv[2] ?? 8000), process.argv[3])
   console.log(`playground on ${url}`)
 }

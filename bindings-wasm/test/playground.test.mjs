@@ -1,56 +1,50 @@
-// The playground in Debian's Chromium, driven by playwright-core: the page served by the README's command, clicked
-// and typed into as a user would. A screenshot of the last case is saved under bindings-wasm/test-output/.
+// The playground in Debian's Chromium, driven by playwright-core: the page as it is deployed (dist/playground, or
+// the README's command), clicked and typed into as a user would. A screenshot of the last case is saved under
+// bindings-wasm/test-output/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { chromium } from 'playwright-core'
+import { launch } from './chromium.mjs'
 
 const repo = new URL('../../', import.meta.url).pathname
 const output = new URL('../test-output/', import.meta.url).pathname
-let server, browser, profile
+let server, browser
 
-/** `npm run --prefix bindings-wasm playground` (the README's command) on a port the OS picks. */
-async function servePlayground() {
-  const child = spawn('npm', ['run', '--silent', '--prefix', 'bindings-wasm', 'playground', '--', '0'], {
-    cwd: repo,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
+/**
+ * The playground on a port the OS picks: `npm run --prefix bindings-wasm playground` (the README's command), or,
+ * with PLAYGROUND_FOLDER set (scripts/test.sh sets dist/playground), that static folder as users deploy it.
+ */
+function servePlayground(folder = process.env.PLAYGROUND_FOLDER) {
+  const command = folder
+    ? ['node', ['bindings-wasm/playground/serve.mjs', '0', resolve(repo, folder)]]
+    : ['npm', ['run', '--silent', '--prefix', 'bindings-wasm', 'playground', '--', '0']]
+  const child = spawn(...command, { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise((done) => child.once('exit', done))
   const close = async () => {
     process.kill(-child.pid, 'SIGTERM')
     await exited
   }
-  for await (const line of createInterface({ input: child.stdout })) {
-    const listening = line.match(/^playground on (http:\/\/127\.0\.0\.1:\d+\/playground\/)$/)
-    if (listening) return { url: listening[1], close }
-  }
-  throw new Error(`the playground command exited with ${await exited} before it served`)
+  return (async () => {
+    for await (const line of createInterface({ input: child.stdout })) {
+      const listening = line.match(/^playground on (http:\/\/127\.0\.0\.1:\d+\/playground\/)$/)
+      if (listening) return { url: listening[1], close }
+    }
+    throw new Error(`the playground server exited with ${await exited} before it served`)
+  })()
 }
 
 before(async () => {
   mkdirSync(output, { recursive: true })
   server = await servePlayground()
-  profile = mkdtempSync(join(tmpdir(), 'wsgate-chromium-'))
-  // A fresh profile directory: playwright passes it to Chromium as --user-data-dir.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1400, height: 1000 },
-  })
+  browser = await launch()
 })
 
 after(async () => {
   await browser?.close()
   await server?.close()
-  if (profile) rmSync(profile, { recursive: true, force: true })
 })
 
 /** A fresh page with the playground loaded and its first check shown; console errors fail the test. */
@@ -204,14 +198,24 @@ test('the URL hash holds the whole case: a link shows the same trace', async () 
   await again.close()
 })
 
-test('the server serves the page and the WebAssembly, and nothing else', async () => {
-  const page = await fetch(server.url)
+async function servesOnlyThePage(url) {
+  const page = await fetch(url)
   assert.match(page.headers.get('content-type'), /text\/html/)
   assert.match(await page.text(), /wsgate route playground/)
-  const wasm = await fetch(new URL('../pkg/wsgate_wasm_bg.wasm', server.url))
+  const wasm = await fetch(new URL('pkg/wsgate_wasm_bg.wasm', url))
   assert.equal(wasm.headers.get('content-type'), 'application/wasm')
-  for (const path of ['../src/lib.rs', '../Cargo.toml', '../../README.md', '../pkg/%2F..%2F..%2FREADME.md']) {
-    assert.equal((await fetch(new URL(path, server.url))).status, 404, path)
+  const outside = ['../src/lib.rs', '../Cargo.toml', '../../README.md', 'pkg/%2F..%2F..%2FREADME.md', 'serve.mjs']
+  for (const path of outside) assert.equal((await fetch(new URL(path, url))).status, 404, path)
+}
+
+test('the server serves the page and the WebAssembly, and nothing else', () => servesOnlyThePage(server.url))
+
+test("the README's command serves the playground from the repository", async () => {
+  const readme = await servePlayground(null)
+  try {
+    await servesOnlyThePage(readme.url)
+  } finally {
+    await readme.close()
   }
 })
 

@@ -1,0 +1,81 @@
+// `wsgate` (cli.js, what `npx wsgate` runs): serving a module's functions with --handlers to ws clients, and a
+// handler string that names no function. Its check/route output against the binary's is tested from an installed
+// tarball in tests/dist.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { connect } from './helpers.mjs'
+
+const cli = new URL('../cli.js', import.meta.url).pathname
+const API = `
+name: cli
+routeSelectionExpression: $request.body.action
+integrations:
+  greeter: { integrationType: AWS_PROXY, integrationUri: greetings.handler }
+routes:
+  greet: { target: integrations/greeter, routeResponseSelectionExpression: $default }
+  shout: { target: integrations/greeter, routeResponseSelectionExpression: $default }
+`
+
+function project (files) {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgate-cli-'))
+  for (const [name, text] of Object.entries({ 'api.yaml': API, ...files })) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+/** Runs `wsgate ...args` in `cwd`; resolves with `{ url, child }` once it listens, or `{ code, stderr }` if it exits. */
+async function start (cwd, ...args) {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => { stderr += chunk })
+  const exited = once(child, 'exit')
+  for await (const line of createInterface({ input: child.stdout })) {
+    const listening = line.match(/^listening on (ws:\/\/\S+)$/)
+    if (listening) return { url: listening[1], child, exited }
+  }
+  const [code] = await exited
+  return { code, stderr }
+}
+
+test('--handlers MODULE binds its exports named after integration ids', async () => {
+  const dir = project({
+    'handlers.mjs': "export const greeter = async (event) => ({ statusCode: 200, body: 'hi ' + JSON.parse(event.body).name })\n",
+  })
+  const { url, child, exited } = await start(dir, 'serve', 'api.yaml', '--handlers', './handlers.mjs', '--port', '0')
+  try {
+    const ws = await connect(url)
+    assert.equal(await ws.ask({ action: 'greet', name: 'Ana' }), 'hi Ana')
+    ws.close()
+  } finally {
+    child.kill('SIGTERM')
+    assert.deepEqual(await exited, [0, null])
+  }
+})
+
+test('--handlers DIR binds handler strings to CommonJS files as Lambda finds them', async () => {
+  const dir = project({})
+  const lambdas = join(dir, 'lambdas')
+  mkdirSync(lambdas)
+  writeFileSync(join(lambdas, 'greetings.cjs'), "exports.handler = (event, context, callback) => callback(null, { statusCode: 200, body: context.functionName })\n")
+  const { url, child, exited } = await start(dir, 'serve', 'api.yaml', '--handlers', 'lambdas', '--port', '0')
+  try {
+    const ws = await connect(url)
+    assert.equal(await ws.ask({ action: 'shout' }), 'greeter')
+    ws.close()
+  } finally {
+    child.kill('SIGTERM')
+    assert.deepEqual(await exited, [0, null])
+  }
+})
+
+test('a handler string naming no function exits 1 and says which', async () => {
+  const dir = project({ 'greetings.mjs': 'export const other = () => {}\n' })
+  const { code, stderr } = await start(dir, 'serve', 'api.yaml', '--handlers', '.', '--port', '0')
+  assert.equal(code, 1)
+  assert.match(stderr, /greetings\.handler is not a function/)
+})
