@@ -70,7 +70,7 @@ export declare class LambdaContext {
 /** A step of a simulated connection, written as in `tests/vectors`. */
 export type Step = Record<string, unknown>
 
-/** The DESIGN.md trace: what the gateway did with a step (the same keys in every language). */
+/** The trace (docs/architecture.md): what the gateway did with a step (the same keys in every language). */
 export type Trace = Record<string, unknown>
 
 /** Options of a simulated connection: fixed ids, client headers, query string. */
@@ -194,7 +194,7 @@ export interface ListenOptions {
   tlsDir?: string
 }
 
-/** What the gateway does with one message on a new simulated connection, as the DESIGN.md trace. */
+/** What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md). */
 export declare function simulate(definition: Definition, message: string, options?: SimulateOptions): Trace
 
 /** What `simulate` pretends the integration did, as `wsgate route`'s options. */

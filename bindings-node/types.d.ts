@@ -70,7 +70,7 @@ export declare class LambdaContext {
 /** A step of a simulated connection, written as in `tests/vectors`. */
 export type Step = Record<string, unknown>
 
-/** The DESIGN.md trace: what the gateway did with a step (the same keys in every language). */
+/** The trace (docs/architecture.md): what the gateway did with a step (the same keys in every language). */
 export type Trace = Record<string, unknown>
 
 /** Options of a simulated connection: fixed ids, client headers, query string. */

@@ -1,5 +1,5 @@
 //! Loading a definition (a path, YAML or JSON text, or an object), simulated connections (`Session`) and
-//! `simulate`: the DESIGN.md trace, as plain objects.
+//! `simulate`: the trace (docs/architecture.md), as plain objects.
 
 use std::sync::Arc;
 
@@ -80,7 +80,7 @@ pub struct SimulateOptions {
     pub binary: Option<bool>,
 }
 
-/// What the gateway does with one message on a new simulated connection, as the DESIGN.md trace.
+/// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
 #[napi(
     ts_args_type = "definition: Definition, message: string, options?: SimulateOptions",
     ts_return_type = "Trace"

@@ -1,4 +1,4 @@
-//! The API definition (`wsgate.Api`), simulated connections (`Session`) and `simulate`: the DESIGN.md trace, as
+//! The API definition (`wsgate.Api`), simulated connections (`Session`) and `simulate`: the trace (docs/architecture.md), as
 //! Python dicts.
 
 use std::collections::HashMap;
@@ -167,7 +167,7 @@ impl PySession {
     }
 }
 
-/// What the gateway does with one message on a new simulated connection, as the DESIGN.md trace.
+/// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
 #[pyfunction]
 #[pyo3(signature = (definition, message, result=None, function_error=None, timeout=false, fragments=None, binary=false))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per `wsgate route` option

@@ -56,7 +56,7 @@ pub enum RouteError {
     Options(String),
 }
 
-/// What the gateway does with one message on a new connection: the DESIGN.md trace.
+/// What the gateway does with one message on a new connection: the trace (docs/architecture.md).
 pub fn route(definition: &Value, message: &str, options: &Value) -> Result<Trace, RouteError> {
     let options: RouteOptions = match options {
         Value::Null => RouteOptions::default(),

@@ -32,7 +32,7 @@ test('imported from Node, initialised with its bytes, it checks and routes', () 
     import { createRequire } from 'node:module'
     import { initSync, check, route } from 'wsgate-wasm'
     initSync({ module: readFileSync(createRequire(import.meta.url).resolve('wsgate-wasm/wsgate_wasm_bg.wasm')) })
-    const definition = readFileSync(process.argv[1], 'utf8')
+    const definition = readFileSync(process.argv[2], 'utf8')
     const trace = route(definition, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
     console.log(JSON.stringify({ problems: check(definition), broken: check('name: x\\nroutes: {}\\n').length, route: trace.routeKey }))
   `

@@ -270,14 +270,45 @@ def test_npm_install_of_a_linked_folder_builds_the_addon_from_source(clean_copy,
     assert loaded.stdout == "function\n"
 
 
-def test_pip_install_of_a_folder_builds_from_source(clean_copy, tmp_path):
+@pytest.mark.parametrize("source", ["folder", "sdist"])
+def test_pip_install_of_a_folder_or_the_sdist_builds_from_source(clean_copy, tmp_path, source):
     sh(sys.executable, "-m", "venv", tmp_path / "venv")
     started = time.monotonic()
-    sh(tmp_path / "venv" / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check",
-       clean_copy / "bindings-python", env=source_build_env(), timeout=1800)
-    print(f"\npip install of bindings-python from source: {time.monotonic() - started:.1f} s", file=sys.stderr)
+    target = clean_copy / "bindings-python" if source == "folder" else only(f"wsgate-{VERSION}.tar.gz")
+    sh(tmp_path / "venv" / "bin" / "pip", "install", "--quiet", "--no-cache-dir", "--disable-pip-version-check", target,
+       env=source_build_env(), timeout=1800)
+    print(f"\npip install of the {source} from source: {time.monotonic() - started:.1f} s", file=sys.stderr)
     checked = sh(tmp_path / "venv" / "bin" / "wsgate", "check", REPO / "examples" / "chat" / "api.yaml")
     assert checked.stdout == "ok\n"
+
+
+def tarball_without_addon(tmp_path):
+    """The Node tarball as it reaches a platform it has no prebuilt addon for (the same package without the addon),
+    and a fresh `npm init -y` folder to install it in."""
+    sh("tar", "-xzf", only(f"wsgate-{VERSION}.tgz"), "-C", tmp_path)
+    for addon in (tmp_path / "package").glob("wsgate.*.node"):
+        addon.unlink()
+    packed = sh("npm", "pack", "--silent", "--pack-destination", tmp_path, cwd=tmp_path / "package").stdout.strip()
+    user = tmp_path / "user"
+    user.mkdir()
+    sh("npm", "init", "-y", cwd=user)
+    return tmp_path / packed, user
+
+
+def test_the_node_tarball_builds_its_addon_from_its_sources_when_no_prebuilt_matches(tmp_path):
+    tarball, user = tarball_without_addon(tmp_path)
+    sh("npm", "install", "--no-audit", "--no-fund", tarball, cwd=user, env=source_build_env(),
+       timeout=1800)
+    assert (user / "node_modules" / "wsgate" / "wsgate.linux-x64-gnu.node").exists()
+    checked = sh("npx", "--no-install", "wsgate", "check", REPO / "examples" / "chat" / "api.yaml", cwd=user)
+    assert checked.stdout == "ok\n"
+
+
+def test_the_node_tarball_without_a_matching_addon_or_cargo_says_what_to_install(tmp_path):
+    tarball, user = tarball_without_addon(tmp_path)
+    failed = sh("npm", "install", "--no-audit", "--no-fund", tarball, cwd=user, check=False)
+    assert failed.returncode != 0
+    assert "no prebuilt addon for linux-x64 and cargo is not on PATH" in failed.stdout + failed.stderr
 
 
 def test_help_names_the_command_wsgate_in_every_package(python_env, node_project):

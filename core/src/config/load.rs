@@ -821,7 +821,7 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// Stage names: 1 to 128 letters, digits, `-` or `_` (SPEC §0).
+/// Stage names: 1 to 128 letters, digits, `-` or `_` (docs/behaviour.md §0).
 pub fn valid_stage_name(stage: &str) -> bool {
     (1..=128).contains(&stage.len())
         && stage

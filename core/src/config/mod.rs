@@ -56,7 +56,7 @@ impl Default for Settings {
     }
 }
 
-/// The layout of the "Bad request body" frame (SPEC §3 [?]): AWS documents
+/// The layout of the "Bad request body" frame (docs/behaviour.md §3 [?]): AWS documents
 /// `{"message" : "Bad request body", "connectionId": "…", "messageId": "…"}`; captures of the other error frames
 /// use the Forbidden layout with `requestId`. `settings.badRequestFrameLayout: documented | forbidden`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Lambda proxy events (payload 1.0) for CONNECT, MESSAGE and DISCONNECT, laid out as recent captures show them
-//! (SPEC §6: keys without a value are left out), and the `$context` templates see. Both come from one
+//! (docs/behaviour.md §6: keys without a value are left out), and the `$context` templates see. Both come from one
 //! [`RequestVars`], which answers `$context.<key>` one key at a time so templates never build the whole map.
 
 use serde_json::{json, Map, Value};
@@ -40,7 +40,7 @@ pub struct RequestVars {
     pub authorizer: Option<Map<String, Value>>,
     /// `(disconnectStatusCode, disconnectReason)` for DISCONNECT.
     pub disconnect: Option<(u16, String)>,
-    /// `$input.params()`: path, querystring and header maps on CONNECT (SPEC §10.1).
+    /// `$input.params()`: path, querystring and header maps on CONNECT (docs/behaviour.md §10.1).
     pub connect_params: Option<Value>,
 }
 
@@ -248,7 +248,7 @@ pub fn proxy_event(api: &Api, conn: &Connection, vars: &RequestVars, body: &str)
         event.insert("body".into(), body.into());
     }
     event.insert("isBase64Encoded".into(), false.into());
-    // SPEC §6.1 [?]: stage variables appear only when the stage has some.
+    // docs/behaviour.md §6.1 [?]: stage variables appear only when the stage has some.
     if !api.stage_variables.is_empty() {
         event.insert(
             "stageVariables".into(),

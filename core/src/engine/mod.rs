@@ -161,14 +161,14 @@ pub struct Decision {
     pub actions: Vec<Action>,
 }
 
-/// The error frames of SPEC §12.
+/// The error frames of docs/behaviour.md §12.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorFrame {
     Forbidden,
     InternalServerError,
     EndpointRequestTimedOut,
     BadRequestBody,
-    /// A body no template matched under passthrough NEVER / WHEN_NO_TEMPLATES (SPEC §5.2 [?]).
+    /// A body no template matched under passthrough NEVER / WHEN_NO_TEMPLATES (docs/behaviour.md §5.2 [?]).
     UnsupportedMediaType,
 }
 
@@ -307,7 +307,7 @@ impl Engine {
     }
 
     /// Exact match first, then `$default`; `$connect`/`$disconnect` are never selected by a message
-    /// (SPEC §1.3 [?]). A body that is not JSON cannot be evaluated and goes to `$default`.
+    /// (docs/behaviour.md §1.3 [?]). A body that is not JSON cannot be evaluated and goes to `$default`.
     fn select_route(&self, inputs: &Inputs<'_>) -> Option<&Route> {
         if let Some(key) = self.route_selection_key(inputs) {
             if key != "$connect" && key != "$disconnect" {
@@ -483,7 +483,7 @@ fn actions(actions: Vec<Action>) -> Decision {
     }
 }
 
-/// The `statusCode` a MOCK's request template produced; 200 when it produced none (SPEC §5.4 [?]).
+/// The `statusCode` a MOCK's request template produced; 200 when it produced none (docs/behaviour.md §5.4 [?]).
 fn mock_status(request: &Value) -> u16 {
     /// Only `statusCode` matters; the rest of the rendered template is skipped, not built.
     #[derive(Deserialize)]
@@ -499,7 +499,7 @@ fn mock_status(request: &Value) -> u16 {
 }
 
 /// The template a selection expression picks, falling back to `$default`; with no expression, the only
-/// template, else `application/json`, else `$default` (SPEC §5.2 [I]).
+/// template, else `application/json`, else `$default` (docs/behaviour.md §5.2 [I]).
 pub(crate) fn select_template<'t>(
     expr: Option<&SelectionExpression>,
     templates: &'t std::collections::BTreeMap<String, Template>,

@@ -72,7 +72,7 @@ impl Engine {
                 let headers = result.get("headers").cloned().unwrap_or(Value::Null);
                 (status, headers, body)
             }
-            // A handler that returns nothing (Python's None, JS's undefined) succeeded with nothing to say (SPEC §6.4 [?]).
+            // A handler that returns nothing (Python's None, JS's undefined) succeeded with nothing to say (docs/behaviour.md §6.4 [?]).
             Outcome::Result(Value::Null) => (Some(200), Value::Null, None),
             Outcome::Result(_) => (None, Value::Null, None),
             Outcome::Http {
@@ -91,7 +91,7 @@ impl Engine {
             _ => unreachable!("errors are handled by complete"),
         };
         if pending.vars.kind == EventType::Connect {
-            // A Lambda result without a statusCode is malformed: 502 (SPEC §12 [I]).
+            // A Lambda result without a statusCode is malformed: 502 (docs/behaviour.md §12 [I]).
             let Some(status) = status else {
                 return self.fail(pending, ErrorFrame::InternalServerError, 502);
             };
@@ -99,7 +99,7 @@ impl Engine {
             decision.actions.push(connect_action(status, &headers));
             return decision;
         }
-        // statusCode never matters on message routes (SPEC §4); only two-way routes send the body.
+        // statusCode never matters on message routes (docs/behaviour.md §4); only two-way routes send the body.
         if let Some(status) = status {
             decision.integration_response = Some(ResponseChoice { key: None, status });
         }
@@ -120,7 +120,7 @@ impl Engine {
             route_key: Some(pending.vars.route_key.clone()),
             ..Decision::default()
         };
-        // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (SPEC §5.3).
+        // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (docs/behaviour.md §5.3).
         let selector = match integration.kind {
             IntegrationType::Aws => error.clone().unwrap_or_default(),
             _ => status.to_string(),
@@ -146,7 +146,7 @@ impl Engine {
         }
         let Some(response) = chosen else {
             // An unhandled function error reaches the client on any route; a two-way route with no
-            // integration response to answer with gets the same frame (SPEC §5.3 [?]).
+            // integration response to answer with gets the same frame (docs/behaviour.md §5.3 [?]).
             if error.is_some() || pending.two_way {
                 return self.with_fail(decision, &pending, ErrorFrame::InternalServerError);
             }
@@ -159,7 +159,7 @@ impl Engine {
             body: pending.request_json.as_ref(),
             stage_variables: Some(&self.api.stage_variables),
             // `$integration.response.body` is not a template selection variable: AWS resolves it to
-            // nothing, so the `$default` template applies (SPEC §5.3, observed).
+            // nothing, so the `$default` template applies (docs/behaviour.md §5.3, observed).
             integration: Some(IntegrationInputs {
                 status,
                 headers,
@@ -172,7 +172,7 @@ impl Engine {
             &response.response_templates,
             &inputs,
         ) {
-            // No template: the integration's body passes through unchanged (SPEC §5.3).
+            // No template: the integration's body passes through unchanged (docs/behaviour.md §5.3).
             None => body.to_string(),
             Some(template) => {
                 let context = pending.vars.context(&self.api);
@@ -210,7 +210,7 @@ fn connect_action(status: u16, headers: &Value) -> Action {
     Action::Accept { subprotocol }
 }
 
-/// The Invoke API's response headers, as `$integration.response.header.*` sees them (SPEC §5.3).
+/// The Invoke API's response headers, as `$integration.response.header.*` sees them (docs/behaviour.md §5.3).
 fn lambda_headers() -> Vec<(String, String)> {
     vec![("Content-Type".into(), "application/json".into())]
 }

@@ -46,7 +46,7 @@ impl CloseCause {
         }
     }
 
-    /// The reason text. AWS documents none for 1009/1003/1007 (SPEC §6.3 [?]); we use RFC 6455's names.
+    /// The reason text. AWS documents none for 1009/1003/1007 (docs/behaviour.md §6.3 [?]); we use RFC 6455's names.
     pub fn reason(self) -> &'static str {
         match self {
             Self::FrameTooLarge | Self::MessageTooLarge => "Message Too Big",

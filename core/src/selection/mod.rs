@@ -80,7 +80,7 @@ impl SelectionExpression {
         self.parts.iter().all(|p| matches!(p, Part::Text(_)))
     }
 
-    /// Evaluates to the selected key; missing values are `""`, non-strings are stringified (SPEC §1.2).
+    /// Evaluates to the selected key; missing values are `""`, non-strings are stringified (docs/behaviour.md §1.2).
     pub fn evaluate(&self, inputs: &Inputs<'_>) -> String {
         let mut out = String::new();
         for part in &self.parts {
@@ -183,7 +183,7 @@ fn parse_parts(source: &str) -> Result<Vec<Part>, String> {
             rest = &after[end + 1..];
         } else if let Some(after) = rest.strip_prefix('$') {
             // An unbraced variable runs over name characters and bracket groups; braces are needed to
-            // put text right after it (SPEC §1.2 leaves this open; we choose the strict reading).
+            // put text right after it (docs/behaviour.md §1.2 leaves this open; we choose the strict reading).
             let len = unbraced_len(after);
             if len == 0 {
                 return Err(format!(

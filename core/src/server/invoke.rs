@@ -214,7 +214,7 @@ impl Invoker {
             .map_or("POST", |i| i.method.as_str());
         let body = crate::stringify(&invocation.request);
         let mut request = Request::builder().method(method).uri(url);
-        // `$connect` backends see the client's handshake headers (SPEC §5.2).
+        // `$connect` backends see the client's handshake headers (docs/behaviour.md §5.2).
         if connect {
             for (name, value) in conn
                 .headers

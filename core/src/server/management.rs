@@ -79,7 +79,7 @@ fn too_large() -> Response<Full<Bytes>> {
     )
 }
 
-/// 410 carries no body, only the error type (SPEC §7).
+/// 410 carries no body, only the error type (docs/behaviour.md §7).
 fn gone() -> Response<Full<Bytes>> {
     respond(410, Some("GoneException"), String::new())
 }
@@ -120,7 +120,7 @@ pub async fn handle(
                 Ok(body) => body.to_bytes(),
                 Err(_) => return Ok(too_large()),
             };
-            // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (SPEC §2 [?]).
+            // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (docs/behaviour.md §2 [?]).
             let message = match String::from_utf8(body.to_vec()) {
                 Ok(text) => Outbound::Text(text),
                 Err(e) => Outbound::Binary(e.into_bytes()),

@@ -206,10 +206,10 @@ where
                 Some(Ok(_)) => {} // pings are answered by tungstenite; pongs need nothing
                 Some(Err(WsError::Capacity(_))) => return close_with(&mut sink, CloseCause::MessageTooLarge).await,
                 Some(Err(WsError::Utf8(_))) => return close_with(&mut sink, CloseCause::InvalidUtf8).await,
-                // The TCP connection ended without a close frame, mid-message or not (SPEC §6.3: 1006).
+                // The TCP connection ended without a close frame, mid-message or not (docs/behaviour.md §6.3: 1006).
                 Some(Err(WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => return Err(dropped()),
                 Some(Err(WsError::Protocol(_))) => return close_with(&mut sink, CloseCause::ProtocolError).await,
-                // The TCP connection dropped without a close frame (SPEC §6.3: 1006).
+                // The TCP connection dropped without a close frame (docs/behaviour.md §6.3: 1006).
                 Some(Err(_)) | None => return Err(dropped()),
             },
             // Before flushing, so that answers finished together (integration results, posts) go out in one write.

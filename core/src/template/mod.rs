@@ -1,4 +1,4 @@
-//! Mapping templates: the VTL subset API Gateway users write (SPEC §10), parsed at load time and rendered
+//! Mapping templates: the VTL subset API Gateway users write (docs/behaviour.md §10), parsed at load time and rendered
 //! against `$context`, `$input`, `$util` and `$stageVariables`.
 //!
 //! Lines that hold only a directive (`#set`, `#if`, `#end`, ...) produce no output, as in Velocity's
