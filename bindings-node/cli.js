@@ -58,13 +58,7 @@ async function serve({ serve: args, handlers, tlsNote }) {
   if (args.handlers) {
     for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
   }
-  const server = await gateway.listen({
-    host: args.host,
-    port: args.port,
-    stage: args.stage ?? undefined,
-    lambdaEndpoint: args.lambda_endpoint ?? undefined,
-    tlsDir: args.tls_dir ?? undefined,
-  })
+  const server = await gateway.listen(args.options)
   console.log(`listening on ${server.url}`)
   console.error(tlsNote)
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])

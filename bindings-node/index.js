@@ -1,5 +1,5 @@
-// The `wsgate` package: the native addon's Gateway, Server, Connections, Session and simulate, plus what only
-// JavaScript can do for them: calling handlers the way AWS Lambda's Node.js runtime does (sync, async, or with a
+// The `wsgate` package: the native addon's Gateway, Server, Connections, Session, simulate and check, plus what
+// only JavaScript can do for them: calling handlers the way AWS Lambda's Node.js runtime does (sync, async, or with a
 // callback), and the error classes the addon throws.
 'use strict'
 
@@ -48,31 +48,39 @@ const ERRORS = { GatewayError, ConfigError, ManagementError, GoneException, Payl
 const SETTLE = Symbol('settle')
 const DEADLINE = Symbol('deadline')
 const REGION = Symbol('region')
-const LOG_STREAM = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`
+const VALUES = Symbol('values')
 
-/** The context a handler receives, with the fields and methods of AWS Lambda's Node.js runtime. */
+/**
+ * The context a handler receives, with the fields and methods of AWS Lambda's Node.js runtime. Its values are the
+ * core's (`native.lambdaContext`), fetched once the handler first reads one of them, as most handlers never do.
+ */
 class LambdaContext {
   constructor(functionName, timeoutMs, region, settle) {
     this.functionName = functionName
-    this.functionVersion = '$LATEST'
-    this.memoryLimitInMB = '128'
-    this.logGroupName = `/aws/lambda/${functionName}`
-    this.logStreamName = LOG_STREAM
     this.callbackWaitsForEmptyEventLoop = true
     this[DEADLINE] = Date.now() + timeoutMs
     this[REGION] = region
     this[SETTLE] = settle
   }
 
+  get [VALUES]() {
+    const values = native.lambdaContext(this.functionName, this[REGION])
+    Object.defineProperty(this, VALUES, { value: values })
+    return values
+  }
+
+  get functionVersion() { return this[VALUES].functionVersion }
+  // A string in Lambda's Node.js runtime.
+  get memoryLimitInMB() { return String(this[VALUES].memoryLimitInMB) }
+  get logGroupName() { return this[VALUES].logGroupName }
+  get logStreamName() { return this[VALUES].logStreamName }
+  get invokedFunctionArn() { return this[VALUES].invokedFunctionArn }
+
   /** The invocation's id, a UUID as Lambda's; made when first read, as most handlers never do. */
   get awsRequestId() {
     const id = randomUUID()
     Object.defineProperty(this, 'awsRequestId', { value: id, enumerable: true })
     return id
-  }
-
-  get invokedFunctionArn() {
-    return `arn:aws:lambda:${this[REGION]}:123456789012:function:${this.functionName}`
   }
 
   /** Milliseconds left before the integration's `timeoutInMillis` ends the call. */
@@ -170,6 +178,7 @@ module.exports = {
   Connections: native.Connections,
   Session: native.Session,
   simulate: native.simulate,
+  check: native.check,
   LambdaContext,
   ...ERRORS,
 }

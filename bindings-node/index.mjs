@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 const wsgate = createRequire(import.meta.url)('./index.js')
 
 export const {
-  Gateway, Server, Connections, Session, simulate, LambdaContext,
+  Gateway, Server, Connections, Session, simulate, check, LambdaContext,
   GatewayError, ConfigError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException,
 } = wsgate
 export default wsgate

@@ -76,7 +76,35 @@ export type Trace = Record<string, unknown>
 /** Options of a simulated connection: fixed ids, client headers, query string. */
 export type SessionOptions = Record<string, unknown>
 
-/** One problem of a definition. */
+/** Where and how a gateway listens: `wsgate serve`'s flags. */
+export interface ServeOptions {
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Default 8080; 0 picks a free port. */
+  port?: number
+  /** The stage in the URL; default the definition's. */
+  stage?: string
+  /** A Lambda Invoke API for integrations whose `integrationUri` is a Lambda ARN with no handler registered. */
+  lambdaEndpoint?: string
+  /** Where the self-signed certificate for `wss://` and `https://` is kept, so that clients can trust it. */
+  tlsDir?: string
+}
+
+/** What `simulate` pretends the integration did, and how the message is sent: `wsgate route`'s flags. */
+export interface SimulateOptions {
+  /** What the integration returns: a Lambda result, or `{statusCode, headers, body}` for HTTP integrations. */
+  result?: unknown
+  /** The Lambda function fails with this errorMessage. */
+  functionError?: string
+  /** The integration times out. */
+  timeout?: boolean
+  /** Send the message as this many frames (one text frame, then continuations). */
+  fragments?: number
+  /** Send the message as a binary frame. */
+  binary?: boolean
+}
+
+/** One problem of a definition (problems of some codes carry more fields, such as `field` or `suggestion`). */
 export interface Problem {
   /** Dotted path to the offending value, e.g. `routes.sendmessage.target` (empty for the whole document). */
   path: string

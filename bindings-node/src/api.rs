@@ -5,30 +5,27 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use serde_json::Value;
-use wsgate_core::engine::{Session as CoreSession, SessionOptions, SimulatedOutcome, StepOptions};
-use wsgate_core::{Api, Engine};
+use wsgate_core::engine::{Session as CoreSession, SessionOptions, SimulateOptions};
+use wsgate_core::{Api, ConfigError, Engine};
 
 use crate::errors::{config_error, gateway_error};
 
-/// A path, YAML or JSON text, or an object: what every `wsgate` call accepts as a definition.
+/// A path, YAML or JSON text, or an object: what every `wsgate` call accepts as a definition. The outer error is
+/// for what is no definition at all; the inner one lists a definition's problems.
+fn read(env: &Env, definition: Unknown) -> Result<std::result::Result<Api, ConfigError>> {
+    match definition.get_type()? {
+        ValueType::String => Ok(Api::from_path_or_text(&String::from_unknown(definition)?)),
+        ValueType::Object => Ok(Api::from_value(&env.from_js_value::<Value, _>(definition)?)),
+        _ => Err(gateway_error(
+            env,
+            "a definition is a path, YAML or JSON text, or an object",
+        )),
+    }
+}
+
+/// The definition, or a `ConfigError` with every problem.
 pub fn load(env: &Env, definition: Unknown) -> Result<Api> {
-    let loaded = match definition.get_type()? {
-        ValueType::String => {
-            let text = String::from_unknown(definition)?;
-            Api::from_path_or_text(&text)
-        }
-        ValueType::Object => {
-            let value: Value = env.from_js_value(definition)?;
-            Api::from_value(&value)
-        }
-        _ => {
-            return Err(gateway_error(
-                env,
-                "a definition is a path, YAML or JSON text, or an object",
-            ))
-        }
-    };
-    loaded.map_err(|e| config_error(env, &e))
+    read(env, definition)?.map_err(|e| config_error(env, &e))
 }
 
 /// One simulated connection: `step(step)` runs a step written as in `tests/vectors` and returns its trace.
@@ -65,22 +62,8 @@ impl Session {
     }
 }
 
-/// What `simulate` pretends the integration did, as `wsgate route`'s options.
-#[napi(object)]
-pub struct SimulateOptions {
-    /// The Lambda result (or, for HTTP integrations, `{statusCode, headers, body}`).
-    pub result: Option<Value>,
-    /// A Lambda function error with this message.
-    pub function_error: Option<String>,
-    /// The integration times out.
-    pub timeout: Option<bool>,
-    /// Send the message as this many frames.
-    pub fragments: Option<u32>,
-    /// Send the message as a binary frame.
-    pub binary: Option<bool>,
-}
-
 /// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
+/// `options` are the core's `SimulateOptions` (`SimulateOptions` in types.d.ts): unknown keys are an error.
 #[napi(
     ts_args_type = "definition: Definition, message: string, options?: SimulateOptions",
     ts_return_type = "Trace"
@@ -89,20 +72,25 @@ pub fn simulate(
     env: Env,
     definition: Unknown,
     message: String,
-    options: Option<SimulateOptions>,
+    options: Option<Value>,
 ) -> Result<Value> {
     let api = load(&env, definition)?;
-    let options = options.map_or_else(StepOptions::default, |o| StepOptions {
-        fragments: o.fragments.map(|n| n as usize),
-        binary: o.binary.unwrap_or(false),
-        outcome: SimulatedOutcome {
-            result: o.result,
-            function_error: o.function_error,
-            timeout: o.timeout.unwrap_or(false),
-        },
-        ..StepOptions::default()
-    });
+    let options: SimulateOptions = match options {
+        Some(options) => serde_json::from_value(options)
+            .map_err(|e| gateway_error(&env, format!("simulate options: {e}")))?,
+        None => SimulateOptions::default(),
+    };
     let trace = wsgate_core::engine::simulate(api, &message, &options)
         .map_err(|e| gateway_error(&env, e))?;
     Ok(serde_json::to_value(trace)?)
+}
+
+/// Every problem of a definition, each `{ code, path, line, file, message, ... }` as the core serializes it; an
+/// empty array when it loads. Only a definition that is not a path, text or object throws.
+#[napi(ts_args_type = "definition: Definition", ts_return_type = "Problem[]")]
+pub fn check(env: Env, definition: Unknown) -> Result<Value> {
+    Ok(match read(&env, definition)? {
+        Ok(_) => Value::Array(Vec::new()),
+        Err(error) => serde_json::to_value(&error.problems)?,
+    })
 }

@@ -3,7 +3,7 @@
 
 use napi::bindgen_prelude::*;
 use serde_json::{json, Value};
-use wsgate_core::server::{ConnectionError, MAX_POST_BYTES};
+use wsgate_core::server::ConnectionError;
 use wsgate_core::ConfigError;
 
 /// What `index.js` hands the addon once, at load.
@@ -63,33 +63,20 @@ pub fn gateway_error(env: &Env, message: impl Into<String>) -> Error {
 
 /// `ConfigError`, with `data.problems`: every problem of the definition, each `{path, code, message, file, line}`.
 pub fn config_error(env: &Env, error: &ConfigError) -> Error {
-    let problems: Vec<Value> = error
-        .problems
-        .iter()
-        .map(|p| {
-            json!({"path": p.path, "code": p.kind.code(), "message": p.message, "file": p.file, "line": p.line})
-        })
-        .collect();
     js_error(
         env,
         "ConfigError",
         error.to_string(),
-        json!({ "problems": problems }),
+        json!({ "problems": error.problems }),
     )
 }
 
-/// A failed `@connections` call as the error the aws-sdk throws for it.
+/// A failed `@connections` call as the error the aws-sdk throws for it, named by the core's code.
 pub fn connection_error(env: &Env, id: &str, error: ConnectionError) -> Error {
-    let (kind, message) = match error {
-        ConnectionError::Gone => ("GoneException", format!("connection {id} is gone")),
-        ConnectionError::Full => (
-            "LimitExceededException",
-            format!("connection {id} is not reading its messages"),
-        ),
-        ConnectionError::PayloadTooLarge => (
-            "PayloadTooLargeException",
-            format!("the data is over {MAX_POST_BYTES} bytes"),
-        ),
-    };
-    js_error(env, kind, message, json!({ "connectionId": id }))
+    js_error(
+        env,
+        error.code(),
+        error.describe(id),
+        json!({ "connectionId": id }),
+    )
 }

@@ -4,9 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::*;
+use serde_json::Value;
 use wsgate_core::server::{
     ConnectionError, Connections as CoreConnections, Gateway as CoreGateway, Outbound,
-    Server as CoreServer, Tls,
+    ServeOptions, Server as CoreServer,
 };
 use wsgate_core::Api;
 
@@ -32,22 +33,6 @@ pub struct Gateway {
     /// Handler names (integration ids or route keys) and their functions, in registration order.
     handlers: Vec<(String, FunctionRef<Unknown<'static>, Unknown<'static>>)>,
     connections: Live,
-}
-
-/// Where and how to listen.
-#[napi(object)]
-#[derive(Default)]
-pub struct ListenOptions {
-    /// Default `127.0.0.1`.
-    pub host: Option<String>,
-    /// Default 8080; 0 picks a free port.
-    pub port: Option<u16>,
-    /// The stage in the URL; default the definition's.
-    pub stage: Option<String>,
-    /// A Lambda Invoke API for integrations whose `integrationUri` is a Lambda ARN with no handler registered.
-    pub lambda_endpoint: Option<String>,
-    /// Where the self-signed certificate for `wss://` and `https://` is kept, so that clients can trust it.
-    pub tls_dir: Option<String>,
 }
 
 #[napi]
@@ -160,13 +145,22 @@ impl Gateway {
         }
     }
 
-    /// Starts serving; resolves once the gateway accepts connections (`port: 0` picks a free port).
-    #[napi(ts_return_type = "Promise<Server>")]
+    /// Starts serving; resolves once the gateway accepts connections (`port: 0` picks a free port). `options` are
+    /// the core's `ServeOptions`: unknown keys are an error.
+    #[napi(
+        ts_args_type = "options?: ServeOptions",
+        ts_return_type = "Promise<Server>"
+    )]
     pub fn listen<'env>(
         &mut self,
         env: &'env Env,
-        options: Option<ListenOptions>,
+        options: Option<Value>,
     ) -> Result<PromiseRaw<'env, Server>> {
+        let options: ServeOptions = match options {
+            Some(options) => serde_json::from_value(options)
+                .map_err(|e| gateway_error(env, format!("listen options: {e}")))?,
+            None => ServeOptions::default(),
+        };
         let Some(api) = self.api.take() else {
             return Err(gateway_error(
                 env,
@@ -194,30 +188,12 @@ impl Gateway {
             unsafe { Function::from_napi_value(env.raw(), deliver.raw())? };
         dispatch.start(&deliver)?;
 
-        let options = options.unwrap_or_default();
         let mut builder = CoreGateway::builder(api);
         for (index, (name, _)) in self.handlers.iter().enumerate() {
             builder = builder.dyn_handler(name.clone(), dispatch.handler(index));
         }
-        if let Some(stage) = options.stage {
-            builder = builder.stage(stage);
-        }
-        if let Some(endpoint) = options.lambda_endpoint {
-            builder = builder.lambda_endpoint(endpoint);
-        }
-        let host = options.host.unwrap_or_else(|| "127.0.0.1".into());
-        let port = options.port.unwrap_or(8080);
-        let tls_dir = options.tls_dir;
         let connections = self.connections.clone();
-        let serve = async move {
-            let served = async {
-                let tls = Tls::local(&host, tls_dir.as_deref().map(std::path::Path::new))?;
-                builder.tls(tls).serve((host.as_str(), port)).await
-            };
-            Ok(served
-                .await
-                .map_err(|e| format!("cannot listen on {host}:{port}: {e}")))
-        };
+        let serve = async move { Ok(options.serve(builder).await.map_err(|e| e.to_string())) };
         env.spawn_future_with_callback(serve, move |env, served| match served {
             Ok(server) => {
                 *connections.lock().unwrap_or_else(|e| e.into_inner()) =

@@ -13,6 +13,7 @@ extern crate napi_derive;
 
 mod api;
 mod cli;
+mod context;
 mod dispatch;
 mod errors;
 mod gateway;

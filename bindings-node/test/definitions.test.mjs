@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, Gateway, GatewayError } from '../index.mjs'
+import { ConfigError, Gateway, GatewayError, check } from '../index.mjs'
 import { API, connect, gateway } from './helpers.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -25,6 +25,19 @@ test('a definition with problems is a ConfigError listing every problem with its
     assert.match(error.message, /routes\.a\.bogus/)
     return true
   })
+})
+
+test('check lists the problems without throwing, the same as a ConfigError carries, and none for a good one', () => {
+  const broken = `${root}/tests/fixtures/broken.yaml`
+  const problems = check(broken)
+  assert.deepEqual(problems.at(-1).path, 'routes.sendmessage.target')
+  assert.equal(problems.at(-1).code, 'dangling_target')
+  assert.throws(() => new Gateway(broken), (error) => {
+    assert.deepEqual(error.data.problems, problems)
+    return true
+  })
+  assert.deepEqual(check(`${root}/examples/chat/api.yaml`), [])
+  assert.throws(() => check(42), GatewayError)
 })
 
 test('a file that does not exist or does not parse is named in the error', () => {

@@ -44,6 +44,8 @@ test('the event is the Lambda-proxy event and the context is a Lambda context', 
       arn: context.invokedFunctionArn,
       memory: context.memoryLimitInMB,
       logGroup: context.logGroupName,
+      logStream: context.logStreamName,
+      version: context.functionVersion,
     }
     return { statusCode: 200, body: 'seen' }
   }))
@@ -66,6 +68,8 @@ test('the event is the Lambda-proxy event and the context is a Lambda context', 
   assert.equal(seen.arn, 'arn:aws:lambda:us-east-1:123456789012:function:slow')
   assert.equal(seen.memory, '128')
   assert.equal(seen.logGroup, '/aws/lambda/slow')
+  assert.match(seen.logStream, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/)
+  assert.equal(seen.version, '$LATEST')
 })
 
 test('thrown errors, thrown non-errors and rejections give the Internal server error frame', async () => {

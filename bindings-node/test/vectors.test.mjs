@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import * as native from '../index.mjs'
 
-/** Each target's Session, and the `{path, type}` problems of a definition that does not load (null if it does). */
+/** Each target's Session, and the `{path, code}` problems of a definition that does not load (null if it does). */
 const TARGETS = {
   native: () => ({
     Session: native.Session,
@@ -17,7 +17,7 @@ const TARGETS = {
         return null
       } catch (error) {
         assert.ok(error instanceof native.ConfigError, String(error))
-        return error.data.problems.map((p) => ({ path: p.path, type: p.code }))
+        return error.data.problems
       }
     },
   }),
@@ -74,8 +74,8 @@ function run (document, vector) {
   if (vector.problems) {
     const problems = problemsOf(definition)
     assert.ok(problems, 'the definition should not load')
-    const found = new Set(problems.map((p) => `${p.path} ${p.type}`))
-    for (const want of vector.problems) assert.ok(found.has(`${want.path} ${want.type}`), JSON.stringify(problems))
+    const found = new Set(problems.map((p) => `${p.path} ${p.code}`))
+    for (const want of vector.problems) assert.ok(found.has(`${want.path} ${want.code}`), JSON.stringify(problems))
     return
   }
   const session = new Session(definition, vector.session ?? document.session)

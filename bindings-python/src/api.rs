@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyString};
 use pythonize::{depythonize, pythonize};
 use serde_json::Value;
 use wsgate_core::config::IntegrationUri;
-use wsgate_core::engine::{Session, SessionOptions, SimulatedOutcome, StepOptions};
+use wsgate_core::engine::{Session, SessionOptions, SimulateOptions};
 use wsgate_core::{Api, Engine};
 
 use crate::errors::{config_error, raise};
@@ -186,17 +186,27 @@ pub fn simulate<'py>(
         Some(result) => Some(depythonize(result).map_err(|e| PyTypeError::new_err(e.to_string()))?),
         None => None,
     };
-    let options = StepOptions {
+    let options = SimulateOptions {
+        result,
+        function_error,
+        timeout,
         fragments,
         binary,
-        outcome: SimulatedOutcome {
-            result,
-            function_error,
-            timeout,
-        },
-        ..StepOptions::default()
     };
     let trace = py.detach(|| wsgate_core::engine::simulate(api, message, &options));
     let trace = trace.map_err(|e| raise(py, "GatewayError", e))?;
     pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
+}
+
+/// Every problem of a definition as `wsgate.errors.Problem`s; an empty list when it loads. Only something that is
+/// no definition at all (neither a path, text nor a dict) raises.
+#[pyfunction]
+pub fn check(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    match load(py, definition) {
+        Ok(_) => Ok(pyo3::types::PyList::empty(py).into_any().unbind()),
+        Err(error) if error.is_instance_of::<pyo3::exceptions::PyValueError>(py) => {
+            Ok(error.value(py).getattr("problems")?.unbind())
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -3,22 +3,12 @@
 
 use pyo3::prelude::*;
 use pythonize::pythonize;
-use serde_json::json;
-use wsgate_core::cli::{run, Outcome};
+use wsgate_core::cli::run;
 
-/// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving: `{"stdout", "stderr", "code"}` when the
-/// command is done, or `{"serve": options, "handlers": [binding, ...], "tls_note"}` for Python to serve.
+/// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving, as `wsgate_core::cli::Outcome::to_json`
+/// gives it: `{"stdout", "stderr", "code"}`, or `{"serve", "handlers", "tlsNote"}` for Python to serve.
 #[pyfunction]
 pub fn cli<'py>(py: Python<'py>, argv: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
-    let outcome = match py.detach(|| run(argv)) {
-        Outcome::Done {
-            stdout,
-            stderr,
-            code,
-        } => json!({"stdout": stdout, "stderr": stderr, "code": code}),
-        Outcome::Serve { args, handlers } => {
-            json!({"serve": args, "handlers": handlers, "tls_note": args.tls_note()})
-        }
-    };
+    let outcome = py.detach(|| run(argv).to_json());
     Ok(pythonize(py, &outcome)?)
 }

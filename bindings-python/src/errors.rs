@@ -31,22 +31,7 @@ pub fn config_error(py: Python<'_>, error: &ConfigError) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
-/// A failed `@connections` call as the exception boto3 raises for it.
+/// A failed `@connections` call as the exception boto3 raises for it, named by the core's code.
 pub fn connection_error(py: Python<'_>, id: &str, error: ConnectionError) -> PyErr {
-    match error {
-        ConnectionError::Gone => raise(py, "GoneException", format!("connection {id} is gone")),
-        ConnectionError::Full => raise(
-            py,
-            "LimitExceededException",
-            format!("connection {id} is not reading its messages"),
-        ),
-        ConnectionError::PayloadTooLarge => raise(
-            py,
-            "PayloadTooLargeException",
-            format!(
-                "the data is over {} bytes",
-                wsgate_core::server::MAX_POST_BYTES
-            ),
-        ),
-    }
+    raise(py, error.code(), error.describe(id))
 }

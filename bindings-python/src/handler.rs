@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pythonize::{depythonize, pythonize};
 use serde_json::Value;
 use tokio::sync::oneshot;
+use wsgate_core::engine::lambda_context as lambda;
 use wsgate_core::server::{Handler, HandlerResult, InvokeContext};
 
 /// The Lambda context object a Python handler receives, with the attributes of AWS's Python runtime.
@@ -35,8 +36,7 @@ pub struct LambdaContext {
 impl LambdaContext {
     #[getter]
     fn invoked_function_arn(&self) -> String {
-        let (region, name) = (&self.region, &self.function_name);
-        format!("arn:aws:lambda:{region}:123456789012:function:{name}")
+        lambda::invoked_function_arn(&self.region, &self.function_name)
     }
 
     #[getter]
@@ -46,7 +46,7 @@ impl LambdaContext {
 
     #[getter]
     fn log_group_name(&self) -> String {
-        format!("/aws/lambda/{}", self.function_name)
+        lambda::log_group_name(&self.function_name)
     }
 
     /// The invocation's id, a UUID as Lambda's.
@@ -77,9 +77,9 @@ impl LambdaContext {
     fn new(context: InvokeContext, region: &Arc<str>, log_stream: &Arc<str>) -> Self {
         Self {
             function_name: context.function_name,
-            function_version: "$LATEST",
+            function_version: lambda::FUNCTION_VERSION,
             region: region.clone(),
-            memory_limit_in_mb: 128,
+            memory_limit_in_mb: lambda::MEMORY_LIMIT_IN_MB,
             log_stream_name: log_stream.clone(),
             aws_request_id: OnceLock::new(),
             deadline: Instant::now() + Duration::from_millis(u64::from(context.timeout_ms)),
@@ -183,8 +183,11 @@ impl Pool {
     }
 
     fn work(&self, clock: &Arc<AtomicU64>, permanent: bool) {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         let log_stream: Arc<str> =
-            format!("wsgate/[$LATEST]{}", uuid::Uuid::new_v4().simple()).into();
+            lambda::log_stream_name(started, uuid::Uuid::new_v4().as_u128()).into();
         loop {
             let first = if permanent {
                 self.queue.recv().ok()

@@ -21,6 +21,7 @@ fn _wsgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<handler::LambdaContext>()?;
     m.add_class::<handler::Done>()?;
     m.add_function(wrap_pyfunction!(api::simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(api::check, m)?)?;
     m.add_function(wrap_pyfunction!(cli::cli, m)?)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pythonize::pythonize;
 use tokio::runtime::Runtime;
-use wsgate_core::server::{Connections, Gateway, Outbound, Server, Tls};
+use wsgate_core::server::{Connections, Gateway, Outbound, ServeOptions, Server};
 
 use crate::api::PyApi;
 use crate::errors::{connection_error, raise};
@@ -42,7 +42,8 @@ pub struct PyServer {
 
 #[pymethods]
 impl PyServer {
-    /// Binds and starts serving `api` (which it takes over) with `handlers`; `glue` is the Python `Gateway`.
+    /// Binds and starts serving `api` (which it takes over) with `handlers`; `glue` is the Python `Gateway`. The
+    /// keyword arguments are the core's `ServeOptions`.
     #[staticmethod]
     #[pyo3(signature = (api, handlers, glue, host, port, stage=None, lambda_endpoint=None, tls_dir=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
@@ -63,23 +64,15 @@ impl PyServer {
         for (name, function) in handlers {
             builder = builder.dyn_handler(name, workers.handler(function));
         }
-        if let Some(stage) = stage {
-            builder = builder.stage(stage);
-        }
-        if let Some(endpoint) = lambda_endpoint {
-            builder = builder.lambda_endpoint(endpoint);
-        }
-        let served = py.detach(|| {
-            let tls = Tls::local(&host, tls_dir.as_deref())?;
-            runtime().block_on(builder.tls(tls).serve((host.as_str(), port)))
-        });
-        let server = served.map_err(|e| {
-            raise(
-                py,
-                "GatewayError",
-                format!("cannot serve on {host}:{port}: {e}"),
-            )
-        })?;
+        let options = ServeOptions {
+            host,
+            port,
+            stage,
+            lambda_endpoint,
+            tls_dir,
+        };
+        let served = py.detach(|| runtime().block_on(options.serve(builder)));
+        let server = served.map_err(|e| raise(py, "GatewayError", e.to_string()))?;
         Ok(Self {
             connections: server.connections().clone(),
             url: server.url(),

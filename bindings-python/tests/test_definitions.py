@@ -29,6 +29,15 @@ def test_a_broken_definition_lists_every_problem():
     assert "did you mean `routeResponseSelectionExpression`" in failed.value.problems[1].message
 
 
+def test_check_lists_the_problems_without_raising_and_none_for_a_good_definition():
+    problems = wsgate.check(str(ROOT / "tests" / "fixtures" / "broken.yaml"))
+    assert [(p.path, p.code) for p in problems][-1] == ("routes.sendmessage.target", "dangling_target")
+    assert all(isinstance(p, wsgate.Problem) for p in problems)
+    assert wsgate.check(ROOT / "examples" / "chat" / "api.yaml") == []
+    with pytest.raises(TypeError):
+        wsgate.check(42)
+
+
 def test_a_missing_file_and_a_wrong_type_are_clear_errors():
     with pytest.raises(wsgate.ConfigError) as missing:
         wsgate.Api("no/such/api.yaml")

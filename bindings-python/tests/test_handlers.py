@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 import threading
 import time
 
@@ -62,6 +63,7 @@ def test_the_context_has_the_lambda_attributes(gateway):
             memory=context.memory_limit_in_mb,
             arn=context.invoked_function_arn,
             group=context.log_group_name,
+            stream=context.log_stream_name,
             request_id=context.aws_request_id,
             remaining=context.get_remaining_time_in_millis(),
         )
@@ -76,6 +78,7 @@ def test_the_context_has_the_lambda_attributes(gateway):
     assert seen["memory"] == 128
     assert seen["arn"] == "arn:aws:lambda:us-east-1:123456789012:function:echo"
     assert seen["group"] == "/aws/lambda/echo"
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}", seen["stream"]), seen["stream"]
     assert len(seen["request_id"]) == 36
     assert 0 < seen["remaining"] <= 500
 

@@ -56,7 +56,7 @@ def test_vector(document, case):
             wsgate.Api(definition)
         found = {(p.path, p.code) for p in failed.value.problems}
         for want in case["problems"]:
-            assert (want["path"], want["type"]) in found, failed.value.problems
+            assert (want["path"], want["code"]) in found, failed.value.problems
         return
     session = wsgate.Session(definition, case.get("session", document.get("session")))
     for i, step in enumerate(case["steps"]):

@@ -218,7 +218,7 @@ function showProblems(problems, failure) {
           p.line ? `line ${p.line} · ` : '',
           p.path ? code(p.path) : '',
           ` ${p.message} `,
-          h('small', {}, `(${p.type})`),
+          h('small', {}, `(${p.code})`),
         ),
       ),
     )

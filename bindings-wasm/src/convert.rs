@@ -1,9 +1,8 @@
 //! What the JavaScript functions do, over JSON values, so that it is tested natively: loading a definition given
-//! as text or as an object, problems as data, and the options of `route`.
+//! as text or as an object, problems as data, and the options of `simulate`.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
-use wsgate_core::engine::{SimulatedOutcome, StepOptions, Trace};
+use wsgate_core::engine::{SimulateOptions, Trace};
 use wsgate_core::{Api, ConfigError};
 
 /// A definition as the page has it: YAML or JSON text (there are no files in a browser), or an object.
@@ -14,7 +13,7 @@ pub fn load(definition: &Value) -> Result<Api, ConfigError> {
     }
 }
 
-/// Every problem of a definition, each `{type, path, line, message, ...}` as the core serializes it; none when it
+/// Every problem of a definition, each `{code, path, line, message, ...}` as the core serializes it; none when it
 /// loads.
 pub fn check(definition: &Value) -> Vec<Value> {
     match load(definition) {
@@ -31,51 +30,27 @@ pub fn problems(error: &ConfigError) -> Vec<Value> {
         .collect()
 }
 
-/// What `route` pretends the integration did, and how the message is sent.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RouteOptions {
-    /// The Lambda result (or, for HTTP integrations, `{statusCode, headers, body}`).
-    result: Option<Value>,
-    /// A Lambda function error with this message.
-    function_error: Option<String>,
-    /// The integration times out.
-    #[serde(default)]
-    timeout: bool,
-    /// Send the message as this many frames.
-    fragments: Option<usize>,
-    /// Send it as a binary frame.
-    #[serde(default)]
-    binary: bool,
-}
-
-/// Why `route` could not give a trace: the definition's problems, or options it does not understand.
+/// Why `simulate` could not give a trace: the definition's problems, or options it does not understand.
 #[derive(Debug, PartialEq)]
-pub enum RouteError {
+pub enum SimulateError {
     Definition(Vec<Value>),
     Options(String),
 }
 
-/// What the gateway does with one message on a new connection: the trace (docs/architecture.md).
-pub fn route(definition: &Value, message: &str, options: &Value) -> Result<Trace, RouteError> {
-    let options: RouteOptions = match options {
-        Value::Null => RouteOptions::default(),
-        other => {
-            serde_json::from_value(other.clone()).map_err(|e| RouteError::Options(e.to_string()))?
-        }
+/// What the gateway does with one message on a new connection: the trace (docs/architecture.md). `options` are the
+/// core's `SimulateOptions` (`{ result, functionError, timeout, fragments, binary }`); unknown keys are an error.
+pub fn simulate(
+    definition: &Value,
+    message: &str,
+    options: &Value,
+) -> Result<Trace, SimulateError> {
+    let options: SimulateOptions = match options {
+        Value::Null => SimulateOptions::default(),
+        other => serde_json::from_value(other.clone())
+            .map_err(|e| SimulateError::Options(e.to_string()))?,
     };
-    let api = load(definition).map_err(|e| RouteError::Definition(problems(&e)))?;
-    let step = StepOptions {
-        fragments: options.fragments,
-        binary: options.binary,
-        outcome: SimulatedOutcome {
-            result: options.result,
-            function_error: options.function_error,
-            timeout: options.timeout,
-        },
-        ..StepOptions::default()
-    };
-    wsgate_core::engine::simulate(api, message, &step).map_err(RouteError::Options)
+    let api = load(definition).map_err(|e| SimulateError::Definition(problems(&e)))?;
+    wsgate_core::engine::simulate(api, message, &options).map_err(SimulateError::Options)
 }
 
 #[cfg(test)]
@@ -101,7 +76,7 @@ mod tests {
         let problems = check(&broken);
         let found: Vec<(&str, &str)> = problems
             .iter()
-            .map(|p| (p["type"].as_str().unwrap(), p["path"].as_str().unwrap()))
+            .map(|p| (p["code"].as_str().unwrap(), p["path"].as_str().unwrap()))
             .collect();
         assert!(
             found.contains(&("dangling_target", "routes.a.target")),
@@ -111,7 +86,7 @@ mod tests {
         assert_eq!(
             problems
                 .iter()
-                .find(|p| p["type"] == "dangling_target")
+                .find(|p| p["code"] == "dangling_target")
                 .unwrap()["line"],
             3
         );
@@ -127,8 +102,8 @@ mod tests {
     }
 
     #[test]
-    fn route_gives_the_trace_of_one_message() {
-        let trace = route(
+    fn simulate_gives_the_trace_of_one_message() {
+        let trace = simulate(
             &Value::String(ECHO.into()),
             r#"{"action":"echo"}"#,
             &Value::Null,
@@ -140,12 +115,12 @@ mod tests {
     }
 
     #[test]
-    fn route_takes_a_result_a_function_error_fragments_and_binary() {
+    fn simulate_takes_a_result_a_function_error_fragments_and_binary() {
         let api = json!({"name": "x", "routeSelectionExpression": "$request.body.action",
                          "routes": {"$default": {"target": "integrations/f", "routeResponseSelectionExpression": "$default"}},
                          "integrations": {"f": {"integrationType": "AWS_PROXY"}}});
         let sent = |options: Value| {
-            serde_json::to_value(route(&api, r#"{"a":1}"#, &options).unwrap()).unwrap()
+            serde_json::to_value(simulate(&api, r#"{"a":1}"#, &options).unwrap()).unwrap()
         };
         assert_eq!(
             sent(json!({"result": {"statusCode": 200, "body": "hi"}}))["send"],
@@ -164,13 +139,13 @@ mod tests {
     }
 
     #[test]
-    fn route_refuses_unknown_options_and_broken_definitions_as_data() {
+    fn simulate_refuses_unknown_options_and_broken_definitions_as_data() {
         let api = Value::String(ECHO.into());
         assert!(
-            matches!(route(&api, "{}", &json!({"reslut": 1})), Err(RouteError::Options(e)) if e.contains("reslut"))
+            matches!(simulate(&api, "{}", &json!({"reslut": 1})), Err(SimulateError::Options(e)) if e.contains("reslut"))
         );
         assert!(
-            matches!(route(&json!("name: ["), "{}", &Value::Null), Err(RouteError::Definition(p)) if !p.is_empty())
+            matches!(simulate(&json!("name: ["), "{}", &Value::Null), Err(SimulateError::Definition(p)) if !p.is_empty())
         );
     }
 }

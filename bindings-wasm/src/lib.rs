@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wsgate_core::engine::{Session as CoreSession, SessionOptions};
 use wsgate_core::Engine;
 
-use convert::RouteError;
+use convert::SimulateError;
 
 /// Plain objects and arrays, never `Map`s, so that results read as JSON does.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -36,7 +36,7 @@ fn error(message: &str, problems: Option<Vec<Value>>) -> JsValue {
     to_js(&error).unwrap_or_else(|_| JsValue::from_str(message))
 }
 
-/// Every problem of a definition (YAML or JSON text, or an object), each `{ type, path, line, message }`; an empty
+/// Every problem of a definition (YAML or JSON text, or an object), each `{ code, path, line, message }`; an empty
 /// array when it loads.
 #[wasm_bindgen]
 pub fn check(definition: JsValue) -> Result<JsValue, JsValue> {
@@ -46,15 +46,15 @@ pub fn check(definition: JsValue) -> Result<JsValue, JsValue> {
 /// What the gateway does with `message` on a new connection: the trace of `wsgate route`. `options`:
 /// `{ result, functionError, timeout, fragments, binary }`.
 #[wasm_bindgen]
-pub fn route(definition: JsValue, message: &str, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn simulate(definition: JsValue, message: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let definition = from_js(definition, "the definition")?;
     let options = from_js(options, "the options")?;
-    match convert::route(&definition, message, &options) {
+    match convert::simulate(&definition, message, &options) {
         Ok(trace) => to_js(&trace),
-        Err(RouteError::Definition(problems)) => {
+        Err(SimulateError::Definition(problems)) => {
             Err(error("the definition has problems", Some(problems)))
         }
-        Err(RouteError::Options(message)) => Err(error(&message, None)),
+        Err(SimulateError::Options(message)) => Err(error(&message, None)),
     }
 }
 

@@ -26,32 +26,32 @@ before(() => {
 
 after(() => project && rmSync(project, { recursive: true, force: true }))
 
-test('imported from Node, initialised with its bytes, it checks and routes', () => {
+test('imported from Node, initialised with its bytes, it checks and simulates', () => {
   const script = `
     import { readFileSync } from 'node:fs'
     import { createRequire } from 'node:module'
-    import { initSync, check, route } from 'wsgate-wasm'
+    import { initSync, check, simulate } from 'wsgate-wasm'
     initSync({ module: readFileSync(createRequire(import.meta.url).resolve('wsgate-wasm/wsgate_wasm_bg.wasm')) })
     const definition = readFileSync(process.argv[2], 'utf8')
-    const trace = route(definition, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
-    console.log(JSON.stringify({ problems: check(definition), broken: check('name: x\\nroutes: {}\\n').length, route: trace.routeKey }))
+    const trace = simulate(definition, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
+    console.log(JSON.stringify({ problems: check(definition), broken: check('name: x\\nroutes: {}\\n').length, routeKey: trace.routeKey }))
   `
   writeFileSync(join(project, 'use.mjs'), script)
   const out = execFileSync('node', ['use.mjs', join(repo, 'examples/chat/api.yaml')], { cwd: project, encoding: 'utf8' })
-  const { problems, broken, route } = JSON.parse(out)
+  const { problems, broken, routeKey } = JSON.parse(out)
   assert.deepEqual(problems, [])
   assert.ok(broken > 0)
-  assert.equal(route, 'sendmessage')
+  assert.equal(routeKey, 'sendmessage')
 })
 
-test('imported by a plain <script type=module> page in Chromium, it checks and routes', async () => {
+test('imported by a plain <script type=module> page in Chromium, it checks and simulates', async () => {
   writeFileSync(join(project, 'index.html'), `<!doctype html><title>wsgate-wasm</title><pre id=out></pre>
     <script type=module>
-      import init, { check, route } from './node_modules/wsgate-wasm/wsgate_wasm.js'
+      import init, { check, simulate } from './node_modules/wsgate-wasm/wsgate_wasm.js'
       await init()
       const definition = ${JSON.stringify(chat)}
-      const trace = route(definition, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
-      document.getElementById('out').textContent = JSON.stringify({ problems: check(definition), route: trace.routeKey })
+      const trace = simulate(definition, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
+      document.getElementById('out').textContent = JSON.stringify({ problems: check(definition), routeKey: trace.routeKey })
     </script>`)
   const server = spawn('node', [join(repo, 'bindings-wasm/playground/serve.mjs'), '0', project], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,7 +69,7 @@ test('imported by a plain <script type=module> page in Chromium, it checks and r
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(url)
     await page.locator('#out:not(:empty)').waitFor({ timeout: 15_000 })
-    assert.deepEqual(JSON.parse(await page.locator('#out').textContent()), { problems: [], route: 'sendmessage' })
+    assert.deepEqual(JSON.parse(await page.locator('#out').textContent()), { problems: [], routeKey: 'sendmessage' })
     assert.deepEqual(errors, [])
   } finally {
     await browser.close()

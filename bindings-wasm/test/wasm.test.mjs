@@ -8,31 +8,31 @@ import { createRequire } from 'node:module'
 const wasm = createRequire(import.meta.url)('../pkg-node/wsgate_wasm.js')
 const chat = readFileSync(new URL('../../examples/chat/api.yaml', import.meta.url), 'utf8')
 
-test('check lists every problem of a definition with its type, path and line', () => {
+test('check lists every problem of a definition with its code, path and line', () => {
   assert.deepEqual(wasm.check(chat), [])
   const problems = wasm.check('name: x\nroutes:\n  a: { target: integrations/missing }\n')
-  const dangling = problems.find((p) => p.type === 'dangling_target')
+  const dangling = problems.find((p) => p.code === 'dangling_target')
   assert.equal(dangling.path, 'routes.a.target')
   assert.equal(dangling.line, 3)
   assert.ok(Array.isArray(problems) && Object.getPrototypeOf(dangling) === Object.prototype)
   assert.ok(wasm.check('name: [').length > 0)
 })
 
-test('route gives the trace of one message as a plain object', () => {
-  const trace = wasm.route(chat, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
+test('simulate gives the trace of one message as a plain object', () => {
+  const trace = wasm.simulate(chat, '{"action":"sendmessage","message":"hi"}', { result: { statusCode: 200 } })
   assert.equal(trace.routeKey, 'sendmessage')
   assert.equal(trace.validation.valid, true)
   assert.equal(trace.integration.request.requestContext.routeKey, 'sendmessage')
   assert.deepEqual(trace.send, [])
-  const invalid = wasm.route(chat, '{"action":"joinroom"}', undefined)
+  const invalid = wasm.simulate(chat, '{"action":"joinroom"}', undefined)
   assert.match(invalid.send[0], /Bad request body/)
-  const big = wasm.route(chat, `{"action":"sendmessage","message":"${'x'.repeat(40_000)}"}`, undefined)
+  const big = wasm.simulate(chat, `{"action":"sendmessage","message":"${'x'.repeat(40_000)}"}`, undefined)
   assert.equal(big.close.code, 1009)
 })
 
 test('a broken definition or unknown options are thrown as data', () => {
-  assert.throws(() => wasm.route('name: [', '{}'), (error) => Array.isArray(error.problems) && error.problems.length > 0)
-  assert.throws(() => wasm.route(chat, '{}', { reslut: 1 }), (error) => /reslut/.test(error.message))
+  assert.throws(() => wasm.simulate('name: [', '{}'), (error) => Array.isArray(error.problems) && error.problems.length > 0)
+  assert.throws(() => wasm.simulate(chat, '{}', { reslut: 1 }), (error) => /reslut/.test(error.message))
 })
 
 test('a Session keeps one connection: its id stays, and a disconnect ends it', () => {

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::config::{IntegrationType, IntegrationUri};
-use crate::engine::{simulate, SimulatedOutcome, StepOptions};
+use crate::engine::{simulate, SimulateOptions};
+use crate::server::ServeOptions;
 use crate::Api;
 
 #[derive(Parser)]
@@ -36,64 +36,22 @@ enum Command {
         /// The message text the client sends.
         #[arg(long)]
         message: String,
-        /// What the integration returns: a Lambda result, or {"statusCode","headers","body"} for HTTP.
-        #[arg(long, value_parser = parse_json, conflicts_with_all = ["function_error", "timeout"])]
-        result: Option<Value>,
-        /// The Lambda function fails with this errorMessage.
-        #[arg(long, conflicts_with = "timeout")]
-        function_error: Option<String>,
-        /// The integration times out.
-        #[arg(long)]
-        timeout: bool,
-        /// Send the message as this many frames (one text frame, then continuations).
-        #[arg(long)]
-        fragments: Option<usize>,
-        /// Send the message as a binary frame.
-        #[arg(long)]
-        binary: bool,
+        #[command(flatten)]
+        options: SimulateOptions,
     },
 }
 
-/// `wsgate serve`'s options, as every package's `wsgate serve` takes them.
+/// `wsgate serve`'s arguments, as every package's `wsgate serve` takes them.
 #[derive(clap::Args, Debug, Serialize)]
 pub struct ServeArgs {
     pub file: PathBuf,
-    #[arg(long, default_value = "127.0.0.1")]
-    pub host: String,
-    /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
-    #[arg(long, default_value_t = 8080)]
-    pub port: u16,
-    /// Serve under this stage instead of the definition's.
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
-    #[arg(long)]
-    pub lambda_endpoint: Option<String>,
-    /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
-    /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
-    #[arg(long, value_name = "DIR")]
-    pub tls_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: ServeOptions,
     /// In-process handlers (the Python and Node packages): a directory of Lambda handler files, for integrations
     /// whose integrationUri is a handler string such as `app.handler`; or a module whose functions are named after
     /// integration ids (else route keys).
     #[arg(long, value_name = "DIR|MODULE")]
     pub handlers: Option<String>,
-}
-
-impl ServeArgs {
-    /// The line on stderr that says where the TLS certificate is.
-    pub fn tls_note(&self) -> String {
-        match &self.tls_dir {
-            Some(dir) => format!(
-                "wss:// and https:// on the same port, with the certificate in {}",
-                dir.join("cert.pem").display()
-            ),
-            None => {
-                "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
-                    .into()
-            }
-        }
-    }
 }
 
 /// A handler `wsgate serve --handlers` binds: the function `function` of `module` (a file of the `--handlers`
@@ -127,6 +85,21 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as the packages' `wsgate` commands read it: `{"stdout", "stderr", "code"}` when the command is
+    /// done, or `{"serve": ServeArgs, "handlers": [HandlerBinding, ...], "tlsNote"}` for the package to serve.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Done {
+                stdout,
+                stderr,
+                code,
+            } => serde_json::json!({"stdout": stdout, "stderr": stderr, "code": code}),
+            Self::Serve { args, handlers } => {
+                serde_json::json!({"serve": args, "handlers": handlers, "tlsNote": args.options.tls_note()})
+            }
+        }
+    }
+
     fn out(stdout: String) -> Self {
         Self::Done {
             stdout,
@@ -142,10 +115,6 @@ impl Outcome {
             code: 1,
         }
     }
-}
-
-fn parse_json(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
 /// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving. Usage errors exit 2, `--help` and
@@ -183,25 +152,11 @@ where
         Command::Route {
             file,
             message,
-            result,
-            function_error,
-            timeout,
-            fragments,
-            binary,
+            options,
         } => {
             let api = match Api::from_path(&file) {
                 Ok(api) => api,
                 Err(e) => return Outcome::fail(e.to_string()),
-            };
-            let options = StepOptions {
-                fragments,
-                binary,
-                outcome: SimulatedOutcome {
-                    result,
-                    function_error,
-                    timeout,
-                },
-                ..StepOptions::default()
             };
             match simulate(api, &message, &options) {
                 Ok(trace) => {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use wsgate_core::engine::{Session, SessionOptions, StepOptions};
+use wsgate_core::engine::{Session, SessionOptions, SimulateOptions, StepOptions};
 use wsgate_core::frame::{Assembled, CloseCause, Opcode};
 use wsgate_core::{Api, Engine};
 
@@ -12,7 +12,10 @@ fn send(api: &str, message: &str) -> Vec<String> {
     let engine = Arc::new(Engine::new(Api::from_str(api).unwrap()));
     let mut session = Session::new(engine.clone(), SessionOptions::default());
     let fragments = StepOptions {
-        fragments: Some(8),
+        simulate: SimulateOptions {
+            fragments: Some(8),
+            ..SimulateOptions::default()
+        },
         ..StepOptions::default()
     };
     let trace = session.message(message, &fragments).unwrap();
@@ -106,7 +109,10 @@ fn a_closed_session_refuses_more_messages() {
     let engine = Arc::new(Engine::new(Api::from_str(CHAT).unwrap()));
     let mut session = Session::new(engine.clone(), SessionOptions::default());
     let binary = StepOptions {
-        binary: true,
+        simulate: SimulateOptions {
+            binary: true,
+            ..SimulateOptions::default()
+        },
         ..StepOptions::default()
     };
     assert_eq!(

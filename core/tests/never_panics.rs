@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use wsgate_core::engine::{Session, SessionOptions, StepOptions};
+use wsgate_core::engine::{Session, SessionOptions, SimulateOptions, StepOptions};
 use wsgate_core::selection::{Inputs, SelectionExpression};
 use wsgate_core::template::{Context, Scope, Template};
 use wsgate_core::{Api, Engine};
@@ -179,7 +179,7 @@ proptest! {
         static CHAT: &str = include_str!("../../examples/chat/api.yaml");
         let engine = Arc::new(Engine::new(Api::from_str(CHAT).unwrap()));
         let mut session = Session::new(engine, SessionOptions::default());
-        let options = StepOptions { fragments: Some(fragments), ..StepOptions::default() };
+        let options = StepOptions { simulate: SimulateOptions { fragments: Some(fragments), ..SimulateOptions::default() }, ..StepOptions::default() };
         let trace = session.message(&message, &options).unwrap();
         prop_assert!(trace.close.is_none());
     }

@@ -63,7 +63,7 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
             let found = err
                 .problems
                 .iter()
-                .any(|p| p.path == want["path"] && p.kind.code() == want["type"]);
+                .any(|p| p.path == want["path"] && p.kind.code() == want["code"]);
             if !found {
                 return Err(format!("no problem {want} in: {err}"));
             }

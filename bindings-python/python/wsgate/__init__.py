@@ -10,7 +10,7 @@
     gw.serve(port=8080)
 """
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _wsgate
 from .errors import (
@@ -44,6 +44,13 @@ def simulate(
     return trace
 
 
+def check(api: Any) -> List[Problem]:
+    """Every problem of a definition (a path, YAML or JSON text, or a dict), as ``wsgate check`` lists them; an
+    empty list when it loads."""
+    problems: List[Problem] = _wsgate.check(api)
+    return problems
+
+
 __all__ = [
     "Api",
     "ConfigError",
@@ -57,5 +64,6 @@ __all__ = [
     "Problem",
     "Server",
     "Session",
+    "check",
     "simulate",
 ]

@@ -1,5 +1,5 @@
 # The public API of the wsgate package (hand-written; checked by mypy --strict and mypy.stubtest in the tests).
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ._wsgate import Api as Api
 from ._wsgate import LambdaContext as LambdaContext
@@ -24,6 +24,7 @@ def simulate(
     fragments: Optional[int] = None,
     binary: bool = False,
 ) -> Dict[str, Any]: ...
+def check(api: Any) -> List[Problem]: ...
 
 __all__ = [
     "Api",
@@ -38,5 +39,6 @@ __all__ = [
     "Problem",
     "Server",
     "Session",
+    "check",
     "simulate",
 ]

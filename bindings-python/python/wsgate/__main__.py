@@ -76,10 +76,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         gateway = Gateway(args["file"])
         for line in bind_handlers(gateway, args["handlers"], outcome["handlers"]) if args["handlers"] else []:
             print(f"handler: {line}", file=sys.stderr)
+        options = args["options"]
         asyncio.run(gateway._serve_until_stopped(
-            args["host"], args["port"],
-            {"stage": args["stage"], "lambda_endpoint": args["lambda_endpoint"], "tls_dir": args["tls_dir"]},
-            note=outcome["tls_note"],
+            options["host"], options["port"],
+            {"stage": options["stage"], "lambda_endpoint": options["lambdaEndpoint"], "tls_dir": options["tlsDir"]},
+            note=outcome["tlsNote"],
         ))
     except GatewayError as error:
         print(error, file=sys.stderr)

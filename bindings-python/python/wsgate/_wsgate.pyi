@@ -4,7 +4,7 @@ from typing import Any, Callable, Dict, List, Optional, Union, final
 
 _Definition = Union[str, PathLike[str], Dict[str, Any]]
 
-__all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "cli", "simulate"]
+__all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "check", "cli", "simulate"]
 
 @final
 class Api:
@@ -86,3 +86,4 @@ def simulate(
 ) -> Dict[str, Any]: ...
 
 def cli(argv: List[str]) -> Dict[str, Any]: ...
+def check(definition: _Definition) -> List[Any]: ...

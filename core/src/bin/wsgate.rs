@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use wsgate_core::cli::{self, Outcome, ServeArgs};
-use wsgate_core::server::{Gateway, Tls};
+use wsgate_core::server::Gateway;
 use wsgate_core::Api;
 
 /// Prints a result; a closed pipe (`wsgate route ... | head`) is not an error.
@@ -36,22 +36,7 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let note = args.tls_note();
-    let ServeArgs {
-        host,
-        port,
-        stage,
-        lambda_endpoint,
-        tls_dir,
-        ..
-    } = args;
-    let tls = match Tls::local(&host, tls_dir.as_deref()) {
-        Ok(tls) => tls,
-        Err(e) => {
-            eprintln!("cannot make the TLS certificate: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let options = args.options;
     runtime.block_on(async {
         let stop = match stop_signal() {
             Ok(stop) => stop,
@@ -60,22 +45,15 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let mut builder = Gateway::builder(api).tls(tls);
-        if let Some(stage) = stage {
-            builder = builder.stage(stage);
-        }
-        if let Some(endpoint) = lambda_endpoint {
-            builder = builder.lambda_endpoint(endpoint);
-        }
-        let server = match builder.serve((host.as_str(), port)).await {
+        let server = match options.serve(Gateway::builder(api)).await {
             Ok(server) => server,
             Err(e) => {
-                eprintln!("cannot serve on {host}:{port}: {e}");
+                eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         };
         let code = print(&format!("listening on {}", server.url()));
-        eprintln!("{note}");
+        eprintln!("{}", options.tls_note());
         stop.await;
         server.shutdown().await;
         code

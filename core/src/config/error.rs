@@ -4,9 +4,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// What is wrong at one place of a definition. Serialized as `{"type": "<code>", ...fields}`.
-#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// What is wrong at one place of a definition. Serialized as `{"code": "<code>", ...fields}`; the variant's name in
+/// snake_case is its code.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error, strum::IntoStaticStr)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ProblemKind {
     #[error("cannot read the file: {message}")]
     Io { message: String },
@@ -57,24 +59,9 @@ fn suggest(suggestion: &Option<String>) -> String {
 }
 
 impl ProblemKind {
-    /// The stable snake_case code users match on.
+    /// The stable snake_case code users match on (`dangling_target`), the `code` key of a serialized problem.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::Io { .. } => "io",
-            Self::SyntaxError { .. } => "syntax_error",
-            Self::UnknownField { .. } => "unknown_field",
-            Self::MissingField { .. } => "missing_field",
-            Self::InvalidType { .. } => "invalid_type",
-            Self::InvalidValue { .. } => "invalid_value",
-            Self::OutOfRange { .. } => "out_of_range",
-            Self::DanglingTarget { .. } => "dangling_target",
-            Self::UnknownModel { .. } => "unknown_model",
-            Self::InvalidSelectionExpression { .. } => "invalid_selection_expression",
-            Self::InvalidTemplate { .. } => "invalid_template",
-            Self::InvalidSchema { .. } => "invalid_schema",
-            Self::InvalidIntegrationUri { .. } => "invalid_integration_uri",
-            Self::UnsupportedFeature { .. } => "unsupported_feature",
-        }
+        self.into()
     }
 }
 

@@ -552,19 +552,18 @@ impl Loader {
         stage_variables: &Map<String, Value>,
     ) -> Option<Integration> {
         let fields = self.object(value, path, INTEGRATION_FIELDS)?;
-        let kind = match self.required_string(&fields, "integrationType").as_deref() {
-            Some("AWS_PROXY") => Some(IntegrationType::AwsProxy),
-            Some("AWS") => Some(IntegrationType::Aws),
-            Some("HTTP_PROXY") => Some(IntegrationType::HttpProxy),
-            Some("HTTP") => Some(IntegrationType::Http),
-            Some("MOCK") => Some(IntegrationType::Mock),
-            Some(other) => {
-                self.invalid(
-                    &fields.at("integrationType"),
-                    format!("`{other}` is not one of AWS_PROXY, AWS, HTTP_PROXY, HTTP, MOCK"),
-                );
-                None
-            }
+        let kind = match self.required_string(&fields, "integrationType") {
+            Some(name) => match name.parse::<IntegrationType>() {
+                Ok(kind) => Some(kind),
+                Err(_) => {
+                    let names = <IntegrationType as strum::VariantNames>::VARIANTS.join(", ");
+                    self.invalid(
+                        &fields.at("integrationType"),
+                        format!("`{name}` is not one of {names}"),
+                    );
+                    None
+                }
+            },
             None => None,
         };
         let uri = kind.and_then(|kind| self.integration_uri(&fields, kind, stage_variables));

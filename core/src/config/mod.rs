@@ -78,17 +78,25 @@ pub struct Route {
     pub two_way: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum IntegrationType {
-    #[serde(rename = "AWS_PROXY")]
     AwsProxy,
-    #[serde(rename = "AWS")]
     Aws,
-    #[serde(rename = "HTTP_PROXY")]
     HttpProxy,
-    #[serde(rename = "HTTP")]
     Http,
-    #[serde(rename = "MOCK")]
     Mock,
 }
 
@@ -98,13 +106,7 @@ impl IntegrationType {
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AwsProxy => "AWS_PROXY",
-            Self::Aws => "AWS",
-            Self::HttpProxy => "HTTP_PROXY",
-            Self::Http => "HTTP",
-            Self::Mock => "MOCK",
-        }
+        self.into()
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod event;
 mod ids;
+pub mod lambda_context;
 mod respond;
 mod session;
 
@@ -21,8 +22,10 @@ use crate::template::{Scope, Template};
 
 pub use event::{forwarded_headers, EventType};
 pub use ids::{clf_time, iso_time, Ids};
+pub use lambda_context::LambdaContext;
 pub use session::{
-    simulate, Close, Handshake, Session, SessionOptions, SimulatedOutcome, StepOptions, Trace,
+    simulate, ClientClose, Close, Handshake, Session, SessionOptions, SimulateOptions, Step,
+    StepAction, StepOptions, Trace,
 };
 
 use event::RequestVars;

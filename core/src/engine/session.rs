@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -43,20 +44,38 @@ pub struct Handshake {
     pub subprotocol: Option<String>,
 }
 
-/// What the simulated integration does.
+/// The options of `simulate` in every language (`wsgate route`'s flags, Python's keyword arguments, Node's and the
+/// WebAssembly build's option objects): what the simulated integration does, and how the message is sent.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SimulatedOutcome {
-    /// A Lambda result (AWS_PROXY, AWS) or `{"statusCode", "headers", "body"}` (HTTP, HTTP_PROXY).
+pub struct SimulateOptions {
+    /// What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
+    /// HTTP and HTTP_PROXY.
+    #[cfg_attr(feature = "cli", arg(long, value_parser = parse_json, conflicts_with_all = ["function_error", "timeout"]))]
     pub result: Option<Value>,
-    /// A Lambda function error with this errorMessage.
+    /// The Lambda function fails with this errorMessage.
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "timeout"))]
     pub function_error: Option<String>,
     /// The integration times out.
     #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub timeout: bool,
+    /// Send the message as this many frames (one text frame, then continuations).
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub fragments: Option<usize>,
+    /// Send the message as a binary frame.
+    #[serde(default)]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub binary: bool,
 }
 
-impl SimulatedOutcome {
+#[cfg(feature = "cli")]
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+impl SimulateOptions {
     fn outcome(&self, kind: IntegrationType, event: EventType) -> Outcome {
         if self.timeout {
             return Outcome::Timeout;
@@ -118,20 +137,16 @@ pub struct SessionOptions {
     pub seed: Option<u64>,
 }
 
-/// How one step (connect, message, disconnect) is simulated; frame options apply to messages only.
+/// How one step (connect, message, disconnect) is simulated: [`SimulateOptions`] (frame options apply to messages
+/// only), and fixed ids.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepOptions {
-    /// Split the message into this many frames (a text frame and continuations).
-    pub fragments: Option<usize>,
-    /// Send it as a binary frame.
-    #[serde(default)]
-    pub binary: bool,
     /// Fixed ids for this step, so a trace can be compared byte for byte.
     pub request_id: Option<String>,
     pub message_id: Option<String>,
     #[serde(flatten)]
-    pub outcome: SimulatedOutcome,
+    pub simulate: SimulateOptions,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -226,7 +241,7 @@ impl Session {
     }
 
     /// Runs the decision to its end, invoking the simulated integration when the engine asks.
-    fn finish(&self, decision: Decision, outcome: &SimulatedOutcome, event: EventType) -> Trace {
+    fn finish(&self, decision: Decision, outcome: &SimulateOptions, event: EventType) -> Trace {
         let mut trace = Trace {
             route_key: decision.route_key.clone(),
             selection: None,
@@ -274,7 +289,7 @@ impl Session {
         // API Gateway's requestTimeEpoch for CONNECT is about connectedAt + 1 ms.
         let request = self.request(options);
         let decision = self.engine.connect(&self.connection, &request);
-        let trace = self.finish(decision, &options.outcome, EventType::Connect);
+        let trace = self.finish(decision, &options.simulate, EventType::Connect);
         let accepted = trace.handshake.as_ref().is_some_and(|h| h.status == 101);
         self.state = if accepted { State::Open } else { State::Closed };
         Ok(trace)
@@ -306,7 +321,7 @@ impl Session {
         match assembled {
             Assembled::Message(message) => {
                 let decision = self.engine.message(&self.connection, &request, &message);
-                let mut trace = self.finish(decision, &options.outcome, EventType::Message);
+                let mut trace = self.finish(decision, &options.simulate, EventType::Message);
                 trace.selection = Some(self.engine.route_selection(&self.connection, &message));
                 Ok(trace)
             }
@@ -355,60 +370,90 @@ impl Session {
         let decision = self
             .engine
             .disconnect(&self.connection, &request, code, &reason);
-        Ok(self.finish(decision, &options.outcome, EventType::Disconnect))
+        Ok(self.finish(decision, &options.simulate, EventType::Disconnect))
     }
 
-    /// Runs one step written as JSON, the format of `tests/vectors` (its README): `{"connect": true}`,
-    /// `{"message": TEXT, "padTo"?: N}`, `{"close": CAUSE}` or `{"disconnect": {"code", "reason"} | null}`, with
-    /// the [`StepOptions`] fields beside them. Every binding runs the shared vectors through this.
+    /// Runs one step written as JSON, as `tests/vectors` write it ([`Step`]). Every binding runs the shared
+    /// vectors through this.
     pub fn step(&mut self, step: &Value) -> Result<Trace, String> {
-        let mut options = serde_json::Map::new();
-        for key in [
-            "fragments",
-            "binary",
-            "requestId",
-            "messageId",
-            "result",
-            "functionError",
-            "timeout",
-        ] {
-            if let Some(v) = step.get(key) {
-                options.insert(key.into(), v.clone());
+        let step = Step::deserialize(step).map_err(|e| format!("not a step: {e}"))?;
+        self.run(step)
+    }
+
+    /// Runs one step.
+    pub fn run(&mut self, step: Step) -> Result<Trace, String> {
+        let options = step.options;
+        match step.action {
+            StepAction::Connect(_) => self.connect(&options),
+            StepAction::Close(cause) => self.close(cause),
+            StepAction::Message(text) => {
+                if step.pad_to > MAX_PAD_TO {
+                    return Err(format!("`padTo` is at most {MAX_PAD_TO}"));
+                }
+                let padding = step.pad_to.saturating_sub(text.len());
+                self.message(&format!("{text}{}", " ".repeat(padding)), &options)
             }
-        }
-        let options: StepOptions =
-            serde_json::from_value(Value::Object(options)).map_err(|e| e.to_string())?;
-        if step.get("connect").is_some() {
-            self.connect(&options)
-        } else if let Some(cause) = step.get("close") {
-            let cause: CloseCause =
-                serde_json::from_value(cause.clone()).map_err(|e| e.to_string())?;
-            self.close(cause)
-        } else if let Some(text) = step.get("message") {
-            let text = text.as_str().ok_or("`message` must be a string")?;
-            let pad_to = step.get("padTo").and_then(Value::as_u64).unwrap_or(0) as usize;
-            if pad_to > MAX_PAD_TO {
-                return Err(format!("`padTo` is at most {MAX_PAD_TO}"));
+            StepAction::Disconnect(close) => {
+                self.disconnect(close.map(|c| (c.code, c.reason)), &options)
             }
-            let padding = pad_to.saturating_sub(text.len());
-            self.message(&format!("{text}{}", " ".repeat(padding)), &options)
-        } else if let Some(close) = step.get("disconnect") {
-            let close = close.as_object().map(|c| {
-                let code = c.get("code").and_then(Value::as_u64).unwrap_or(1000) as u16;
-                let reason = c.get("reason").and_then(Value::as_str).unwrap_or("");
-                (code, reason.to_string())
-            });
-            self.disconnect(close, &options)
-        } else {
-            Err("a step is one of connect, message, close or disconnect".into())
         }
     }
 }
 
+/// One step of a simulated connection, as `tests/vectors` write it (`tests/vectors/schema.json` describes it):
+/// one action, `padTo` for a message, and the [`StepOptions`] beside it. Any other key is an error, but for the
+/// vectors' `expect` and `absent`, which are the tests' own and ignored here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    #[serde(flatten)]
+    pub action: StepAction,
+    /// Append spaces to the message up to this many bytes.
+    #[serde(default)]
+    pub pad_to: usize,
+    #[serde(flatten)]
+    pub options: StepOptions,
+    #[serde(default, rename = "expect")]
+    _expect: IgnoredAny,
+    #[serde(default, rename = "absent")]
+    _absent: IgnoredAny,
+}
+
+/// What a step does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepAction {
+    /// `{"connect": true}`: the client opens the connection (`$connect`).
+    Connect(bool),
+    /// `{"message": TEXT}`: the client sends a message.
+    Message(String),
+    /// `{"close": CAUSE}`: the gateway closes the connection for this cause (`idle_timeout`, ...).
+    Close(CloseCause),
+    /// `{"disconnect": {"code", "reason"}}`, or `null` for a close without a status: the client closes.
+    Disconnect(Option<ClientClose>),
+}
+
+/// The close frame a client sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientClose {
+    pub code: u16,
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// What the gateway does with one message on a new simulated connection: the trace of `wsgate route` and of every
 /// binding's `simulate`.
-pub fn simulate(api: crate::Api, message: &str, options: &StepOptions) -> Result<Trace, String> {
-    Session::new(Arc::new(Engine::new(api)), SessionOptions::default()).message(message, options)
+pub fn simulate(
+    api: crate::Api,
+    message: &str,
+    options: &SimulateOptions,
+) -> Result<Trace, String> {
+    let options = StepOptions {
+        simulate: options.clone(),
+        ..StepOptions::default()
+    };
+    Session::new(Arc::new(Engine::new(api)), SessionOptions::default()).message(message, &options)
 }
 
 /// The largest message a step may pad to: well past every limit, small enough for any browser tab.
@@ -416,10 +461,14 @@ const MAX_PAD_TO: usize = 4 * 1024 * 1024;
 
 /// The frames a client sends for one message.
 fn frames<'t>(bytes: &'t [u8], options: &StepOptions) -> Vec<(Opcode, bool, &'t [u8])> {
-    if options.binary {
+    if options.simulate.binary {
         return vec![(Opcode::Binary, true, bytes)];
     }
-    let n = options.fragments.unwrap_or(1).clamp(1, bytes.len().max(1));
+    let n = options
+        .simulate
+        .fragments
+        .unwrap_or(1)
+        .clamp(1, bytes.len().max(1));
     let size = bytes.len().div_ceil(n).max(1);
     let chunks: Vec<&[u8]> = if bytes.is_empty() {
         vec![bytes]
@@ -460,9 +509,9 @@ mod tests {
     fn a_rejected_handshake_never_runs_disconnect() {
         let mut s = session(API);
         let reject = StepOptions {
-            outcome: SimulatedOutcome {
+            simulate: SimulateOptions {
                 result: Some(serde_json::json!({"statusCode": 403})),
-                ..SimulatedOutcome::default()
+                ..SimulateOptions::default()
             },
             ..StepOptions::default()
         };
@@ -474,7 +523,10 @@ mod tests {
     #[test]
     fn fragments_split_a_message_into_continuations() {
         let options = StepOptions {
-            fragments: Some(3),
+            simulate: SimulateOptions {
+                fragments: Some(3),
+                ..SimulateOptions::default()
+            },
             ..StepOptions::default()
         };
         let frames = frames(b"abcdefg", &options);
@@ -523,6 +575,25 @@ mod tests {
         let good = serde_json::from_value::<StepOptions>(
             serde_json::json!({"fragments": 2, "functionError": "x"}),
         );
-        assert_eq!(good.unwrap().outcome.function_error.as_deref(), Some("x"));
+        assert_eq!(good.unwrap().simulate.function_error.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn a_step_is_one_action_with_its_options_and_nothing_else() {
+        let mut s = session(API);
+        let connect =
+            serde_json::json!({"connect": true, "expect": {"routeKey": "$connect"}, "absent": []});
+        assert!(s.step(&connect).is_ok());
+        for bad in [
+            serde_json::json!({"message": "x", "fragmnets": 2}),
+            serde_json::json!({"fragments": 2}),
+            serde_json::json!({"disconnect": {"code": 1000, "why": "x"}}),
+        ] {
+            assert!(s.step(&bad).unwrap_err().starts_with("not a step"), "{bad}");
+        }
+        let padded = s
+            .step(&serde_json::json!({"message": "{}", "padTo": 10}))
+            .unwrap();
+        assert_eq!(padded.integration.unwrap().request["body"], "{}        ");
     }
 }

@@ -72,16 +72,18 @@ fn error(status: u16, kind: &str, message: &str) -> Response<Full<Bytes>> {
 }
 
 fn too_large() -> Response<Full<Bytes>> {
+    let e = ConnectionError::PayloadTooLarge;
     error(
-        413,
-        "PayloadTooLargeException",
+        e.status(),
+        e.code(),
         &format!("Request entity too large: the maximum is {MAX_POST_BYTES} bytes"),
     )
 }
 
 /// 410 carries no body, only the error type (docs/behaviour.md §7).
 fn gone() -> Response<Full<Bytes>> {
-    respond(410, Some("GoneException"), String::new())
+    let e = ConnectionError::Gone;
+    respond(e.status(), Some(e.code()), String::new())
 }
 
 pub async fn handle(
@@ -139,12 +141,12 @@ pub async fn handle(
     };
     let response = response.unwrap_or_else(|e| match e {
         ConnectionError::Gone => gone(),
+        ConnectionError::PayloadTooLarge => too_large(),
         ConnectionError::Full => error(
-            429,
-            "LimitExceededException",
+            e.status(),
+            e.code(),
             "The client is not reading its messages",
         ),
-        ConnectionError::PayloadTooLarge => too_large(),
     });
     Ok(response)
 }

@@ -20,6 +20,7 @@
 mod head;
 mod invoke;
 mod management;
+mod options;
 mod registry;
 mod socket;
 mod tls;
@@ -40,6 +41,7 @@ use crate::config::Api;
 use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
 
 pub use invoke::{Handler, HandlerResult, InvokeContext};
+pub use options::{ServeError, ServeOptions};
 pub use registry::{ConnectionError, ConnectionInfo, Connections, Outbound, MAX_POST_BYTES};
 pub use tls::Tls;
 

@@ -30,15 +30,44 @@ pub struct Live {
     close: watch::Sender<Option<CloseCause>>,
 }
 
-/// Why a `@connections` call failed.
-#[derive(Debug, PartialEq, Eq)]
+/// Why a `@connections` call failed. [`code`](Self::code) is the error type the service answers with, and the name
+/// of the exception boto3 and the aws-sdk raise for it; every binding raises its exception by that name.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectionError {
-    /// Not connected (any more), or not yet established: `GoneException`.
+    /// Not connected (any more), or not yet established.
+    #[error("is gone: closed, never connected, or its $connect has not finished")]
     Gone,
-    /// The client is not reading; it is being closed: `LimitExceededException`.
+    /// The client is not reading; it is being closed.
+    #[error("is not reading its messages")]
     Full,
-    /// Over the 131072 bytes PostToConnection takes: `PayloadTooLargeException`.
+    /// Over the 131072 bytes PostToConnection takes.
+    #[error("cannot take data over {MAX_POST_BYTES} bytes")]
     PayloadTooLarge,
+}
+
+impl ConnectionError {
+    /// `GoneException`, `LimitExceededException` or `PayloadTooLargeException`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Gone => "GoneException",
+            Self::Full => "LimitExceededException",
+            Self::PayloadTooLarge => "PayloadTooLargeException",
+        }
+    }
+
+    /// The HTTP status of the `@connections` answer (docs/behaviour.md §7).
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Gone => 410,
+            Self::Full => 429,
+            Self::PayloadTooLarge => 413,
+        }
+    }
+
+    /// What a binding says when a call about connection `id` fails: `connection ID is gone: ...`.
+    pub fn describe(&self, id: &str) -> String {
+        format!("connection {id} {self}")
+    }
 }
 
 /// What GetConnection tells about a connection.

@@ -1,0 +1,92 @@
+//! How a gateway serves (host, port, stage, Lambda endpoint, TLS): the options of `wsgate serve`, of Python's
+//! `serve`/`start` and of Node's `listen`, one type for all, and the one error they all report when serving fails.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{GatewayBuilder, Server, Tls};
+
+/// Where and how to serve. Every field has the default `wsgate serve` has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ServeOptions {
+    /// The address to listen on.
+    #[cfg_attr(feature = "cli", arg(long, default_value = "127.0.0.1"))]
+    pub host: String,
+    /// 0 picks a free port; the line `listening on ws://HOST:PORT/STAGE` tells which.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 8080))]
+    pub port: u16,
+    /// Serve under this stage instead of the definition's.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub stage: Option<String>,
+    /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub lambda_endpoint: Option<String>,
+    /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
+    /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
+    #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
+    pub tls_dir: Option<PathBuf>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            stage: None,
+            lambda_endpoint: None,
+            tls_dir: None,
+        }
+    }
+}
+
+/// Why a gateway could not start serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot make the TLS certificate: {0}")]
+    Tls(std::io::Error),
+    #[error("cannot serve on {host}:{port}: {source}")]
+    Bind {
+        host: String,
+        port: u16,
+        source: std::io::Error,
+    },
+}
+
+impl ServeOptions {
+    /// Applies these options to `builder` (stage, Lambda endpoint, TLS) and serves on their host and port.
+    pub async fn serve(&self, mut builder: GatewayBuilder) -> Result<Server, ServeError> {
+        if let Some(stage) = &self.stage {
+            builder = builder.stage(stage.clone());
+        }
+        if let Some(endpoint) = &self.lambda_endpoint {
+            builder = builder.lambda_endpoint(endpoint.clone());
+        }
+        let tls = Tls::local(&self.host, self.tls_dir.as_deref()).map_err(ServeError::Tls)?;
+        builder
+            .tls(tls)
+            .serve((self.host.as_str(), self.port))
+            .await
+            .map_err(|source| ServeError::Bind {
+                host: self.host.clone(),
+                port: self.port,
+                source,
+            })
+    }
+
+    /// The line on stderr that says where the TLS certificate is.
+    pub fn tls_note(&self) -> String {
+        match &self.tls_dir {
+            Some(dir) => format!(
+                "wss:// and https:// on the same port, with the certificate in {}",
+                dir.join("cert.pem").display()
+            ),
+            None => {
+                "wss:// and https:// on the same port, with a certificate made for this run (--tls-dir keeps it)"
+                    .into()
+            }
+        }
+    }
+}
