@@ -76,7 +76,35 @@ export type Trace = Record<string, unknown>
 /** Options of a simulated connection: fixed ids, client headers, query string. */
 export type SessionOptions = Record<string, unknown>
 
-/** One problem of a definition. */
+/** Where and how a gateway listens: `wsgate serve`'s flags. */
+export interface ServeOptions {
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Default 8080; 0 picks a free port. */
+  port?: number
+  /** The stage in the URL; default the definition's. */
+  stage?: string
+  /** A Lambda Invoke API for integrations whose `integrationUri` is a Lambda ARN with no handler registered. */
+  lambdaEndpoint?: string
+  /** Where the self-signed certificate for `wss://` and `https://` is kept, so that clients can trust it. */
+  tlsDir?: string
+}
+
+/** What `simulate` pretends the integration did, and how the message is sent: `wsgate route`'s flags. */
+export interface SimulateOptions {
+  /** What the integration returns: a Lambda result, or `{statusCode, headers, body}` for HTTP integrations. */
+  result?: unknown
+  /** The Lambda function fails with this errorMessage. */
+  functionError?: string
+  /** The integration times out. */
+  timeout?: boolean
+  /** Send the message as this many frames (one text frame, then continuations). */
+  fragments?: number
+  /** Send the message as a binary frame. */
+  binary?: boolean
+}
+
+/** One problem of a definition (problems of some codes carry more fields, such as `field` or `suggestion`). */
 export interface Problem {
   /** Dotted path to the offending value, e.g. `routes.sendmessage.target` (empty for the whole document). */
   path: string
@@ -145,8 +173,11 @@ export declare class Gateway {
   default(handler: Handler): this
   /** The `@connections` API in-process, answering as the aws-sdk's management client does. */
   get connections(): Connections
-  /** Starts serving; resolves once the gateway accepts connections (`port: 0` picks a free port). */
-  listen(options?: ListenOptions | undefined | null): Promise<Server>
+  /**
+   * Starts serving; resolves once the gateway accepts connections (`port: 0` picks a free port). `options` are
+   * the core's `ServeOptions`: unknown keys are an error.
+   */
+  listen(options?: ServeOptions): Promise<Server>
 }
 
 /** A listening gateway: where clients connect, and how to stop it. */
@@ -168,6 +199,12 @@ export declare class Session {
   step(step: Step): Trace
 }
 
+/**
+ * Every problem of a definition, each `{ code, path, line, file, message, ... }` as the core serializes it; an
+ * empty array when it loads. Only a definition that is not a path, text or object throws.
+ */
+export declare function check(definition: Definition): Problem[]
+
 /** What `connections.get` resolves to, as the aws-sdk's `GetConnectionCommand`. */
 export interface ConnectionInfo {
   ConnectedAt: Date
@@ -180,33 +217,8 @@ export interface Identity {
   UserAgent?: string
 }
 
-/** Where and how to listen. */
-export interface ListenOptions {
-  /** Default `127.0.0.1`. */
-  host?: string
-  /** Default 8080; 0 picks a free port. */
-  port?: number
-  /** The stage in the URL; default the definition's. */
-  stage?: string
-  /** A Lambda Invoke API for integrations whose `integrationUri` is a Lambda ARN with no handler registered. */
-  lambdaEndpoint?: string
-  /** Where the self-signed certificate for `wss://` and `https://` is kept, so that clients can trust it. */
-  tlsDir?: string
-}
-
-/** What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md). */
+/**
+ * What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
+ * `options` are the core's `SimulateOptions` (`SimulateOptions` in types.d.ts): unknown keys are an error.
+ */
 export declare function simulate(definition: Definition, message: string, options?: SimulateOptions): Trace
-
-/** What `simulate` pretends the integration did, as `wsgate route`'s options. */
-export interface SimulateOptions {
-  /** The Lambda result (or, for HTTP integrations, `{statusCode, headers, body}`). */
-  result?: any
-  /** A Lambda function error with this message. */
-  functionError?: string
-  /** The integration times out. */
-  timeout?: boolean
-  /** Send the message as this many frames. */
-  fragments?: number
-  /** Send the message as a binary frame. */
-  binary?: boolean
-}

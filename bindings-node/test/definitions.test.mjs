@@ -74,7 +74,7 @@ test('a port that is taken rejects listen with the address', async () => {
   try {
     await assert.rejects(gateway().listen({ port }), (error) => {
       assert.ok(error instanceof GatewayError)
-      assert.match(error.message, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}`))
+      assert.match(error.message, new RegExp(`cannot serve on 127\\.0\\.0\\.1:${port}`))
       return true
     })
   } finally {

@@ -376,7 +376,11 @@ impl Session {
     /// Runs one step written as JSON, as `tests/vectors` write it ([`Step`]). Every binding runs the shared
     /// vectors through this.
     pub fn step(&mut self, step: &Value) -> Result<Trace, String> {
-        let step = Step::deserialize(step).map_err(|e| format!("not a step: {e}"))?;
+        let step = Step::deserialize(step).map_err(|e| {
+            format!(
+                "not a step: one of connect, message, close or disconnect, with its options ({e})"
+            )
+        })?;
         self.run(step)
     }
 
