@@ -64,7 +64,7 @@ cp bindings-wasm/pkg/{wsgate_wasm.js,wsgate_wasm.d.ts,wsgate_wasm_bg.wasm,wsgate
 cp bindings-wasm/npm/{package.json,README.md} "$wasm/"
 (cd "$wasm" && npm pkg set "version=$version" && npm pack --silent --pack-destination "$dist" >/dev/null)
 mkdir -p dist/playground/pkg
-cp bindings-wasm/playground/{index.html,style.css,app.js,engine.js,function-worker.js} dist/playground/
+cp bindings-wasm/playground/*.{html,css,js} dist/playground/ # the page; the .mjs files are its tools
 cp bindings-wasm/pkg/{wsgate_wasm.js,wsgate_wasm_bg.wasm,examples.js} dist/playground/pkg/
 
 ls -l dist >&2

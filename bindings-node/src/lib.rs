@@ -13,7 +13,9 @@ extern crate napi_derive;
 
 mod api;
 mod cli;
+mod connections;
 mod context;
 mod dispatch;
 mod errors;
 mod gateway;
+mod server;

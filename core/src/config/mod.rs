@@ -2,7 +2,10 @@
 //! YAML or JSON into typed values once. Everything the engine needs is parsed and checked here.
 
 mod error;
+mod fields;
 mod load;
+mod names;
+mod reader;
 mod source;
 mod uri;
 
@@ -11,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 pub use error::{ConfigError, Problem, ProblemKind};
-pub use load::valid_stage_name;
+pub use names::valid_stage_name;
 
 use crate::selection::{ResponseKey, SelectionExpression};
 use crate::template::Template;
@@ -161,7 +164,7 @@ impl Api {
         match std::fs::read_to_string(path) {
             Ok(text) => load::load(&text, Some(file)),
             Err(e) => Err(ConfigError {
-                problems: vec![load::problem(
+                problems: vec![reader::problem(
                     Some(file),
                     String::new(),
                     None,
