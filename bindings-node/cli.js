@@ -7,7 +7,7 @@
 'use strict'
 
 const { once } = require('node:events')
-const { existsSync, statSync } = require('node:fs')
+const { existsSync } = require('node:fs')
 const { createRequire } = require('node:module')
 const { join, resolve } = require('node:path')
 const { pathToFileURL } = require('node:url')
@@ -30,11 +30,13 @@ async function importModule(name) {
 
 /** Registers the handlers the core chose for `--handlers`; returns what was bound. */
 async function bindHandlers(gateway, handlers, bindings) {
-  const directory = statSync(handlers, { throwIfNoEntry: false })?.isDirectory()
-  const module = directory ? null : await importModule(handlers)
+  // The core decided: a binding with a module names a file of the handlers directory, one without is the module's.
+  let module
   const bound = []
   for (const binding of bindings) {
-    const exports = directory ? await importHandlerFile(resolve(handlers), binding.module) : module
+    const exports = binding.module !== null
+      ? await importHandlerFile(resolve(handlers), binding.module)
+      : (module ??= await importModule(handlers))
     // An ES module's exports, or a CommonJS module's module.exports (its `default` when imported).
     const fn = exports[binding.function] ?? exports.default?.[binding.function]
     const name = `${binding.module ?? handlers}.${binding.function}`

@@ -37,15 +37,16 @@ def bind_handlers(gateway: Gateway, handlers: str, bindings: List[Dict[str, Any]
     """Registers the handlers the core chose for ``--handlers``: functions of a directory's modules (named by
     Lambda handler strings such as ``app.handler``, SAM's ``Handler:``), or of one module or .py file (named after
     integration ids or route keys; those it lacks stay unbound). Returns what was bound."""
-    directory = pathlib.Path(handlers).is_dir()
-    if directory:
+    # The core decided: a binding with a module names a module of the handlers directory, one without is the module's.
+    if any(binding["module"] is not None for binding in bindings):
         sys.path.insert(0, str(pathlib.Path(handlers).resolve()))
-    else:
-        module = _module(handlers)
+    own: Optional[ModuleType] = None
     bound = []
     for binding in bindings:
-        if directory:
+        if binding["module"] is not None:
             module = importlib.import_module(binding["module"].replace("/", "."))
+        else:
+            module = own = own or _module(handlers)
         function = getattr(module, binding["function"], None)
         if not callable(function):
             if binding["required"]:
