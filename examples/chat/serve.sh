@@ -13,6 +13,8 @@ cargo build -q -p wsgate-core --bin wsgate
 
 tls_dir=$root/target/wsgate-tls
 coproc LAMBDA { AWS_CA_BUNDLE=$tls_dir/cert.pem exec .venv/bin/python scripts/lambda_invoke.py examples/chat/handlers.py; }
-trap 'kill "$LAMBDA_PID" 2>/dev/null || true' EXIT
+# Bash unsets LAMBDA_PID once the runtime has exited (Ctrl-C reaches it too), so the trap keeps its own copy.
+lambda_pid=$LAMBDA_PID
+trap 'kill "$lambda_pid" 2>/dev/null || true' EXIT
 read -r line <&"${LAMBDA[0]}"
 target/debug/wsgate serve examples/chat/api.yaml --lambda-endpoint "${line##*listening on }" --tls-dir "$tls_dir" "$@"
