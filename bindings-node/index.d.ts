@@ -1,4 +1,9 @@
-/* The types `index.js` defines itself; napi appends the addon's types below. */
+/* The types `index.js` defines itself; napi appends the addon's types below. The values passed as plain objects
+   (Trace, Step, SessionOptions, SimulateOptions, ServeOptions, Problem) are the core's, in contract.d.ts. */
+import type {
+  Problem, RegistrationErrorCode, ServeOptions, SessionErrorCode, SessionOptions, SimulateOptions, Step, Trace,
+} from './contract'
+export * from './contract'
 
 /** An API definition: a path to a YAML or JSON file, YAML or JSON text, or the definition as an object. */
 export type Definition = string | Record<string, unknown>
@@ -67,58 +72,25 @@ export declare class LambdaContext {
   fail(error: unknown): void
 }
 
-/** A step of a simulated connection, written as in `tests/vectors`. */
-export type Step = Record<string, unknown>
-
-/** The trace (docs/architecture.md): what the gateway did with a step (the same keys in every language). */
-export type Trace = Record<string, unknown>
-
-/** Options of a simulated connection: fixed ids, client headers, query string. */
-export type SessionOptions = Record<string, unknown>
-
-/** Where and how a gateway listens: `wsgate serve`'s flags. */
-export interface ServeOptions {
-  /** Default `127.0.0.1`. */
-  host?: string
-  /** Default 8080; 0 picks a free port. */
-  port?: number
-  /** The stage in the URL; default the definition's. */
-  stage?: string
-  /** A Lambda Invoke API for integrations whose `integrationUri` is a Lambda ARN with no handler registered. */
-  lambdaEndpoint?: string
-  /** Where the self-signed certificate for `wss://` and `https://` is kept, so that clients can trust it. */
-  tlsDir?: string
-}
-
-/** What `simulate` pretends the integration did, and how the message is sent: `wsgate route`'s flags. */
-export interface SimulateOptions {
-  /** What the integration returns: a Lambda result, or `{statusCode, headers, body}` for HTTP integrations. */
-  result?: unknown
-  /** The Lambda function fails with this errorMessage. */
-  functionError?: string
-  /** The integration times out. */
-  timeout?: boolean
-  /** Send the message as this many frames (one text frame, then continuations). */
-  fragments?: number
-  /** Send the message as a binary frame. */
-  binary?: boolean
-}
-
-/** One problem of a definition (problems of some codes carry more fields, such as `field` or `suggestion`). */
-export interface Problem {
-  /** Dotted path to the offending value, e.g. `routes.sendmessage.target` (empty for the whole document). */
-  path: string
-  /** Stable snake_case code, e.g. `unknown_field`. */
-  code: string
-  message: string
-  file: string | null
-  line: number | null
-}
-
-/** Anything wsgate refuses or cannot do. `code` is the class name; `data` carries the details. */
+/**
+ * Anything wsgate refuses or cannot do. `code` is the core's code of the error (`not_open`, ...) where it has one,
+ * else the class name; `data` carries the details.
+ */
 export declare class GatewayError extends Error {
   readonly code: string
   readonly data: Record<string, unknown>
+}
+
+/** A simulated connection cannot run a step; `code` says why. */
+export declare class SessionError extends GatewayError {
+  readonly code: SessionErrorCode
+  readonly data: { code: SessionErrorCode }
+}
+
+/** A handler cannot serve the integration or route it was registered for; `code` says why. */
+export declare class RegistrationError extends GatewayError {
+  readonly code: RegistrationErrorCode
+  readonly data: { code: RegistrationErrorCode }
 }
 
 /** A definition with problems: `data.problems` lists every one. */
@@ -128,7 +100,7 @@ export declare class ConfigError extends GatewayError {
 
 /** A failed `@connections` call, shaped like the aws-sdk's service exceptions. */
 export declare class ManagementError extends GatewayError {
-  readonly data: { connectionId: string }
+  readonly data: { connectionId: string; httpStatusCode: number }
   readonly $fault: 'client'
   readonly $metadata: { httpStatusCode: number }
 }
@@ -141,6 +113,14 @@ export declare class PayloadTooLargeException extends ManagementError {}
 
 /** The client is not reading its messages and is being closed (HTTP 429). */
 export declare class LimitExceededException extends ManagementError {}
+
+/**
+ * Which binding artifact the generated loader actually loaded: `'native'` for
+ * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
+ * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
+ * can point the loader at a WASI artifact this package does not build itself.
+ */
+export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /** The `@connections` API in-process: `post`, `get` and `delete`, as the aws-sdk's management client answers. */
 export declare class Connections {
@@ -219,6 +199,6 @@ export interface Identity {
 
 /**
  * What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
- * `options` are the core's `SimulateOptions` (`SimulateOptions` in types.d.ts): unknown keys are an error.
+ * `options` are the core's `SimulateOptions` (in contract.d.ts): unknown keys are a `SessionError`.
  */
 export declare function simulate(definition: Definition, message: string, options?: SimulateOptions): Trace

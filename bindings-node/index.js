@@ -6,12 +6,15 @@
 const { randomUUID } = require('node:crypto')
 const native = require(`./${require('./platform.js')}`)
 
-/** Anything wsgate refuses or cannot do. `code` is the class name; `data` carries the details. */
+/**
+ * Anything wsgate refuses or cannot do. `code` is the core's code of the error (`not_open`, ...) where it has one,
+ * else the class name; `data` carries the details.
+ */
 class GatewayError extends Error {
   constructor(message, data = {}) {
     super(message)
     this.name = new.target.name
-    this.code = new.target.name
+    this.code = data.code ?? new.target.name
     this.data = data
   }
 }
@@ -19,31 +22,34 @@ class GatewayError extends Error {
 /** A definition with problems: `data.problems` lists every one, each `{ path, code, message, file, line }`. */
 class ConfigError extends GatewayError {}
 
-/** A failed `@connections` call, shaped like the aws-sdk's service exceptions. */
+/** A simulated connection cannot run a step; `code` says why (`not_a_step`, `not_open`, ...). */
+class SessionError extends GatewayError {}
+
+/** A handler cannot serve what it was registered for; `code` says why (`not_lambda`, ...). */
+class RegistrationError extends GatewayError {}
+
+/** A failed `@connections` call, shaped like the aws-sdk's service exceptions (the core gives the status). */
 class ManagementError extends GatewayError {
-  constructor(message, data, httpStatusCode) {
+  constructor(message, data) {
     super(message, data)
     this.$fault = 'client'
-    this.$metadata = { httpStatusCode }
+    this.$metadata = { httpStatusCode: data.httpStatusCode }
   }
 }
 
 /** The connection is closed, never existed, or its `$connect` has not finished (HTTP 410). */
-class GoneException extends ManagementError {
-  constructor(message, data) { super(message, data, 410) }
-}
+class GoneException extends ManagementError {}
 
 /** Posted data over 131072 bytes (HTTP 413). */
-class PayloadTooLargeException extends ManagementError {
-  constructor(message, data) { super(message, data, 413) }
-}
+class PayloadTooLargeException extends ManagementError {}
 
 /** The client is not reading its messages and is being closed (HTTP 429). */
-class LimitExceededException extends ManagementError {
-  constructor(message, data) { super(message, data, 429) }
-}
+class LimitExceededException extends ManagementError {}
 
-const ERRORS = { GatewayError, ConfigError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException }
+const ERRORS = {
+  GatewayError, ConfigError, SessionError, RegistrationError,
+  ManagementError, GoneException, PayloadTooLargeException, LimitExceededException,
+}
 
 const SETTLE = Symbol('settle')
 const DEADLINE = Symbol('deadline')

@@ -5,6 +5,6 @@ const wsgate = createRequire(import.meta.url)('./index.js')
 
 export const {
   Gateway, Server, Connections, Session, simulate, check, LambdaContext,
-  GatewayError, ConfigError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException,
+  GatewayError, ConfigError, SessionError, RegistrationError, ManagementError, GoneException, PayloadTooLargeException, LimitExceededException,
 } = wsgate
 export default wsgate

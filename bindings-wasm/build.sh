@@ -16,4 +16,7 @@ wasm=target/wasm32-unknown-unknown/wasm/wsgate_wasm.wasm
 # Function names are for debuggers; without them the download is a fifth smaller.
 wasm-bindgen --target web --remove-name-section --out-dir bindings-wasm/pkg "$wasm"
 wasm-bindgen --target nodejs --remove-name-section --out-dir bindings-wasm/pkg-node "$wasm"
+# The shapes of the values wsgate_wasm.d.ts names (Trace, Step, ...): the core's, as the Node package has them.
+cp bindings-node/contract.d.ts bindings-wasm/pkg/
+cp bindings-node/contract.d.ts bindings-wasm/pkg-node/
 node bindings-wasm/playground/bundle-examples.mjs examples bindings-wasm/pkg/examples.js

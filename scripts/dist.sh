@@ -40,7 +40,7 @@ echo "dist: the Node package" >&2
   && strip wsgate.*.node)
 node="$stage/node"
 mkdir -p "$node"
-cp bindings-node/{package.json,index.js,index.mjs,index.d.ts,types.d.ts,platform.js,install.js,cli.js} "$node/"
+cp bindings-node/{package.json,index.js,index.mjs,index.d.ts,types.d.ts,contract.d.ts,platform.js,install.js,cli.js} "$node/"
 cp bindings-node/wsgate.*.node "$node/"
 # The Rust sources install.js builds from where no prebuilt addon matches: the core and the addon's crate in a
 # workspace of their own, locked to the versions the prebuilt was built with.
@@ -60,7 +60,7 @@ echo "dist: the WebAssembly package and the playground" >&2
 bash bindings-wasm/build.sh
 wasm="$stage/wasm"
 mkdir -p "$wasm"
-cp bindings-wasm/pkg/{wsgate_wasm.js,wsgate_wasm.d.ts,wsgate_wasm_bg.wasm,wsgate_wasm_bg.wasm.d.ts} "$wasm/"
+cp bindings-wasm/pkg/{wsgate_wasm.js,wsgate_wasm.d.ts,contract.d.ts,wsgate_wasm_bg.wasm,wsgate_wasm_bg.wasm.d.ts} "$wasm/"
 cp bindings-wasm/npm/{package.json,README.md} "$wasm/"
 (cd "$wasm" && npm pkg set "version=$version" && npm pack --silent --pack-destination "$dist" >/dev/null)
 mkdir -p dist/playground/pkg

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use serde_json::Value;
-use wsgate_core::engine::{Session as CoreSession, SessionOptions, SimulateOptions};
+use wsgate_core::engine::{self, Session as CoreSession};
 use wsgate_core::{Api, ConfigError, Engine};
 
-use crate::errors::{config_error, gateway_error};
+use crate::errors::{config_error, gateway_error, session_error};
 
 /// A path, YAML or JSON text, or an object: what every `wsgate` call accepts as a definition. The outer error is
 /// for what is no definition at all; the inner one lists a definition's problems.
@@ -42,11 +42,8 @@ impl Session {
     )]
     pub fn new(env: Env, definition: Unknown, options: Option<Value>) -> Result<Self> {
         let api = load(&env, definition)?;
-        let options: SessionOptions = match options {
-            Some(options) => serde_json::from_value(options)
-                .map_err(|e| gateway_error(&env, format!("session options: {e}")))?,
-            None => SessionOptions::default(),
-        };
+        let options =
+            engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
         Ok(Self {
             session: CoreSession::new(Arc::new(Engine::new(api)), options),
         })
@@ -57,13 +54,13 @@ impl Session {
         let trace = self
             .session
             .step(&step)
-            .map_err(|e| gateway_error(&env, e))?;
+            .map_err(|e| session_error(&env, &e))?;
         Ok(serde_json::to_value(trace)?)
     }
 }
 
 /// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
-/// `options` are the core's `SimulateOptions` (`SimulateOptions` in types.d.ts): unknown keys are an error.
+/// `options` are the core's `SimulateOptions` (in contract.d.ts): unknown keys are a `SessionError`.
 #[napi(
     ts_args_type = "definition: Definition, message: string, options?: SimulateOptions",
     ts_return_type = "Trace"
@@ -75,13 +72,9 @@ pub fn simulate(
     options: Option<Value>,
 ) -> Result<Value> {
     let api = load(&env, definition)?;
-    let options: SimulateOptions = match options {
-        Some(options) => serde_json::from_value(options)
-            .map_err(|e| gateway_error(&env, format!("simulate options: {e}")))?,
-        None => SimulateOptions::default(),
-    };
-    let trace = wsgate_core::engine::simulate(api, &message, &options)
-        .map_err(|e| gateway_error(&env, e))?;
+    let options =
+        engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
+    let trace = engine::simulate(api, &message, &options).map_err(|e| session_error(&env, &e))?;
     Ok(serde_json::to_value(trace)?)
 }
 

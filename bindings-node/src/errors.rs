@@ -3,6 +3,8 @@
 
 use napi::bindgen_prelude::*;
 use serde_json::{json, Value};
+use wsgate_core::config::RegistrationError;
+use wsgate_core::engine::SessionError;
 use wsgate_core::server::ConnectionError;
 use wsgate_core::ConfigError;
 
@@ -71,12 +73,33 @@ pub fn config_error(env: &Env, error: &ConfigError) -> Error {
     )
 }
 
-/// A failed `@connections` call as the error the aws-sdk throws for it, named by the core's code.
+/// A failed `@connections` call as the error the aws-sdk throws for it, named by the core's code, with the
+/// core's HTTP status.
 pub fn connection_error(env: &Env, id: &str, error: ConnectionError) -> Error {
     js_error(
         env,
         error.code(),
         error.describe(id),
-        json!({ "connectionId": id }),
+        json!({ "connectionId": id, "httpStatusCode": error.status() }),
+    )
+}
+
+/// `SessionError`, with the core's `code`: a simulated connection could not run a step.
+pub fn session_error(env: &Env, error: &SessionError) -> Error {
+    js_error(
+        env,
+        "SessionError",
+        error.to_string(),
+        json!({ "code": error.code() }),
+    )
+}
+
+/// `RegistrationError`, with the core's `code`: a handler cannot serve what it was registered for.
+pub fn registration_error(env: &Env, error: &RegistrationError) -> Error {
+    js_error(
+        env,
+        "RegistrationError",
+        error.to_string(),
+        json!({ "code": error.code() }),
     )
 }

@@ -11,7 +11,7 @@ use wsgate_core::Api;
 use crate::api::load;
 use crate::connections::{Connections, Live};
 use crate::dispatch::Dispatch;
-use crate::errors::{argument, gateway_error, glue};
+use crate::errors::{argument, gateway_error, glue, registration_error};
 use crate::server::Server;
 
 /// An API Gateway WebSocket API, from a definition, with JavaScript functions as its Lambda integrations.
@@ -73,7 +73,7 @@ impl Gateway {
     ) -> Result<This<'s>> {
         let api = self.api(&env)?;
         api.check_handler_integration(&integration_id)
-            .map_err(|e| gateway_error(&env, e))?;
+            .map_err(|e| registration_error(&env, &e))?;
         self.register(&env, integration_id, handler)?;
         Ok(this)
     }
@@ -93,7 +93,7 @@ impl Gateway {
     ) -> Result<This<'s>> {
         let api = self.api(&env)?;
         api.route_to_handler(&route_key)
-            .map_err(|e| gateway_error(&env, e))?;
+            .map_err(|e| registration_error(&env, &e))?;
         self.register(&env, route_key, handler)?;
         Ok(this)
     }

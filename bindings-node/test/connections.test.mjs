@@ -43,7 +43,7 @@ test('post, get and delete in-process, as the aws-sdk answers them', async () =>
         assert.equal(error.name, 'GoneException')
         assert.equal(error.code, 'GoneException')
         assert.equal(error.$metadata.httpStatusCode, 410)
-        assert.deepEqual(error.data, { connectionId: id })
+        assert.deepEqual(error.data, { connectionId: id, httpStatusCode: 410 })
         return true
       })
     }

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, Gateway, GatewayError, check } from '../index.mjs'
+import { ConfigError, Gateway, GatewayError, RegistrationError, Session, SessionError, check, simulate } from '../index.mjs'
 import { API, connect, gateway } from './helpers.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -55,6 +55,19 @@ test('what is not a definition, a handler or an integration of the definition is
   assert.throws(() => gw.integration('nope', () => {}), (error) => error instanceof GatewayError && /nope/.test(error.message))
   assert.throws(() => gw.integration('echo', 'not a function'), /is a function/)
   assert.throws(() => gw.route('x', undefined), /is a function/)
+})
+
+test('registration and simulated-session errors are typed, with the core code of why', () => {
+  const gw = new Gateway(API)
+  const coded = (type, code, text = /./) => (error) => error instanceof type && error.code === code && text.test(error.message)
+  assert.throws(() => gw.integration('nope', () => {}), coded(RegistrationError, 'unknown_integration', /nope/))
+  assert.throws(() => gw.route('$other', () => {}), coded(RegistrationError, 'not_a_route_key'))
+  const session = new Session(API)
+  assert.throws(() => session.step({ disconnect: null }), coded(SessionError, 'not_connected'))
+  assert.throws(() => session.step({ mesage: 'x' }), coded(SessionError, 'not_a_step', /one of connect, message/))
+  assert.throws(() => session.step({ message: 'x', fragmnets: 2 }), coded(SessionError, 'not_a_step', /fragmnets/))
+  assert.throws(() => new Session(API, { sead: 1 }), coded(SessionError, 'invalid_options', /sead/))
+  assert.throws(() => simulate(API, '{}', { reslut: 1 }), coded(SessionError, 'invalid_options', /reslut/))
 })
 
 test('listening twice is refused, and so is registering after listening', async () => {

@@ -1,7 +1,7 @@
 // The package's types, compiled with `tsc --noEmit` by types.test.mjs: what a TypeScript user writes.
 import {
-  ConfigError, Gateway, GoneException, Session, simulate,
-  type ConnectionInfo, type Handler, type LambdaContext, type Server, type Trace, type WebSocketEvent,
+  ConfigError, Gateway, GoneException, RegistrationError, Session, SessionError, simulate,
+  type ConnectionInfo, type Handler, type LambdaContext, type Server, type Step, type Trace, type WebSocketEvent,
 } from 'wsgate'
 
 const gw = new Gateway('examples/chat/api.yaml')
@@ -37,7 +37,28 @@ async function main (): Promise<void> {
 }
 
 const trace: Trace = simulate({ name: 'x' }, '{"action":"chat"}', { result: { statusCode: 200 } })
-const step: Trace = new Session('examples/chat/api.yaml').step({ connect: true })
+const routeKey: string | null = trace.routeKey
+const sent: string[] = trace.send
+const status: number | undefined = trace.close?.code
+const session = new Session('examples/chat/api.yaml', { connectionId: 'Conn0000000000A=', query: 'room=1' })
+const step: Trace = session.step({ connect: true })
+const steps: Step[] = [{ message: 'hi', fragments: 2 }, { close: 'idle_timeout' }, { disconnect: { code: 1000 } }]
+// @ts-expect-error a trace has no routKey
+void trace.routKey
+// @ts-expect-error a step is one of connect, message, close or disconnect
+session.step({ mesage: 'hi' })
+// @ts-expect-error close causes are named
+session.step({ close: 'idle' })
+// @ts-expect-error simulate's options are named
+simulate({ name: 'x' }, '{}', { reslut: {} })
+try {
+  session.step({ disconnect: null })
+} catch (error) {
+  if (error instanceof SessionError && error.code === 'not_open') console.log(error.message)
+  // @ts-expect-error a SessionError's codes are the core's
+  if (error instanceof SessionError && error.code === 'closed') console.log(error.message)
+  if (error instanceof RegistrationError) console.log(error.code)
+}
 try {
   void new Gateway('broken.yaml')
 } catch (error) {
@@ -46,3 +67,4 @@ try {
 void main()
 void trace
 void step
+void [routeKey, sent, status, steps]

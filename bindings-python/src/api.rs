@@ -11,10 +11,10 @@ use pyo3::types::{PyDict, PyString};
 use pythonize::{depythonize, pythonize};
 use serde_json::Value;
 use wsgate_core::config::IntegrationUri;
-use wsgate_core::engine::{Session, SessionOptions, SimulateOptions};
+use wsgate_core::engine::{self, Session, SessionOptions, SimulateOptions};
 use wsgate_core::{Api, Engine};
 
-use crate::errors::{config_error, raise};
+use crate::errors::{config_error, raise, registration_error, session_error};
 
 /// A loaded, checked API definition. A gateway takes it over when it starts serving.
 #[pyclass(name = "Api", module = "wsgate._wsgate")]
@@ -116,13 +116,13 @@ impl PyApi {
     fn check_handler_integration(&self, py: Python<'_>, id: &str) -> PyResult<()> {
         let api = self.api(py)?;
         api.check_handler_integration(id)
-            .map_err(|e| raise(py, "GatewayError", e))
+            .map_err(|e| registration_error(py, &e))
     }
 
     fn route_to_handler(&mut self, py: Python<'_>, route_key: &str) -> PyResult<()> {
         let api = self.api.as_mut().ok_or_else(|| in_use(py))?;
         api.route_to_handler(route_key)
-            .map_err(|e| raise(py, "GatewayError", e))
+            .map_err(|e| registration_error(py, &e))
     }
 }
 
@@ -142,12 +142,14 @@ impl PySession {
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let api = load(py, definition)?;
-        let options: SessionOptions = match options {
+        let options: Value = match options {
             Some(options) => {
-                depythonize(options).map_err(|e| raise(py, "GatewayError", e.to_string()))?
+                depythonize(options).map_err(|e| PyTypeError::new_err(e.to_string()))?
             }
-            None => SessionOptions::default(),
+            None => Value::Null,
         };
+        let options: SessionOptions =
+            engine::options(options).map_err(|e| session_error(py, &e))?;
         Ok(Self {
             session: Session::new(Arc::new(Engine::new(api)), options),
         })
@@ -158,12 +160,11 @@ impl PySession {
         py: Python<'py>,
         step: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let step: Value =
-            depythonize(step).map_err(|e| raise(py, "GatewayError", e.to_string()))?;
+        let step: Value = depythonize(step).map_err(|e| PyTypeError::new_err(e.to_string()))?;
         let trace = py
             .detach(|| self.session.step(&step))
-            .map_err(|e| raise(py, "GatewayError", e))?;
-        pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
+            .map_err(|e| session_error(py, &e))?;
+        Ok(pythonize(py, &trace)?)
     }
 }
 
@@ -193,9 +194,9 @@ pub fn simulate<'py>(
         fragments,
         binary,
     };
-    let trace = py.detach(|| wsgate_core::engine::simulate(api, message, &options));
-    let trace = trace.map_err(|e| raise(py, "GatewayError", e))?;
-    pythonize(py, &trace).map_err(|e| raise(py, "GatewayError", e.to_string()))
+    let trace = py.detach(|| engine::simulate(api, message, &options));
+    let trace = trace.map_err(|e| session_error(py, &e))?;
+    Ok(pythonize(py, &trace)?)
 }
 
 /// Every problem of a definition as `wsgate.errors.Problem`s; an empty list when it loads. Only something that is

@@ -40,8 +40,7 @@ async function answer(backend, call) {
       event = JSON.parse(event)
     } catch {}
   }
-  const context = { functionName: call.id, awsRequestId: call.request?.requestContext?.requestId ?? '' }
-  const ran = await runFunction(backend.source, event, context)
+  const ran = await runFunction(backend.source, event, await engine.call('lambdaContext', call.id))
   if (ran.timedOut) {
     const message = `Task timed out after ${(FUNCTION_TIME_LIMIT_MS / 1000).toFixed(2)} seconds`
     return { outcome: { functionError: message }, shown: h('span', { className: 'error' }, `your function did not return in time: ${message}`) }

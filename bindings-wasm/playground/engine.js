@@ -5,6 +5,9 @@ import init, { check, Session } from './pkg/wsgate_wasm.js'
 
 const ready = init()
 let session = null
+// This worker is one instance of the user's functions: its log stream is named by when it started and a random id.
+const started = Date.now()
+const instance = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 const methods = {
   check: (definition) => check(definition),
@@ -15,6 +18,7 @@ const methods = {
   },
   step: (step) => session.step(step),
   preview: (step) => session.preview(step),
+  lambdaContext: (functionName) => session.lambdaContext(functionName, started, instance),
 }
 
 onmessage = async ({ data: { id, method, args } }) => {

@@ -9,11 +9,15 @@ onmessage = async ({ data: { source, event, context } }) => {
     const module = await import(url)
     const handler = module.handler ?? module.default
     if (typeof handler !== 'function') throw new TypeError('the backend is not a function (or exports no handler)')
-    const deadline = Date.now() + context.timeLimitMs
+    const { timeLimitMs, ...values } = context
+    const deadline = Date.now() + timeLimitMs
     postMessage({ called: true })
+    // The core's values (wsgate's lambdaContext), with what Lambda's Node.js runtime makes per call.
     const result = await handler(event, {
-      functionName: context.functionName,
-      awsRequestId: context.awsRequestId,
+      ...values,
+      memoryLimitInMB: String(values.memoryLimitInMB), // a string in Lambda's Node.js runtime
+      awsRequestId: crypto.randomUUID(),
+      callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     })
     postMessage({ result: JSON.parse(JSON.stringify(result ?? null)) })

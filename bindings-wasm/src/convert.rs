@@ -2,7 +2,7 @@
 //! as text or as an object, problems as data, and the options of `simulate`.
 
 use serde_json::{json, Value};
-use wsgate_core::engine::{SimulateOptions, Trace};
+use wsgate_core::engine::{self, SessionError, Trace};
 use wsgate_core::{Api, ConfigError};
 
 /// A definition as the page has it: YAML or JSON text (there are no files in a browser), or an object.
@@ -30,27 +30,20 @@ pub fn problems(error: &ConfigError) -> Vec<Value> {
         .collect()
 }
 
-/// Why `simulate` could not give a trace: the definition's problems, or options it does not understand.
+/// Why `simulate` could not give a trace: the definition's problems, or the core's [`SessionError`] (options it
+/// does not understand among them).
 #[derive(Debug, PartialEq)]
 pub enum SimulateError {
     Definition(Vec<Value>),
-    Options(String),
+    Session(SessionError),
 }
 
 /// What the gateway does with one message on a new connection: the trace (docs/architecture.md). `options` are the
 /// core's `SimulateOptions` (`{ result, functionError, timeout, fragments, binary }`); unknown keys are an error.
-pub fn simulate(
-    definition: &Value,
-    message: &str,
-    options: &Value,
-) -> Result<Trace, SimulateError> {
-    let options: SimulateOptions = match options {
-        Value::Null => SimulateOptions::default(),
-        other => serde_json::from_value(other.clone())
-            .map_err(|e| SimulateError::Options(e.to_string()))?,
-    };
+pub fn simulate(definition: &Value, message: &str, options: Value) -> Result<Trace, SimulateError> {
+    let options = engine::options(options).map_err(SimulateError::Session)?;
     let api = load(definition).map_err(|e| SimulateError::Definition(problems(&e)))?;
-    wsgate_core::engine::simulate(api, message, &options).map_err(SimulateError::Options)
+    engine::simulate(api, message, &options).map_err(SimulateError::Session)
 }
 
 #[cfg(test)]
@@ -106,7 +99,7 @@ mod tests {
         let trace = simulate(
             &Value::String(ECHO.into()),
             r#"{"action":"echo"}"#,
-            &Value::Null,
+            Value::Null,
         )
         .unwrap();
         let trace = serde_json::to_value(trace).unwrap();
@@ -120,7 +113,7 @@ mod tests {
                          "routes": {"$default": {"target": "integrations/f", "routeResponseSelectionExpression": "$default"}},
                          "integrations": {"f": {"integrationType": "AWS_PROXY"}}});
         let sent = |options: Value| {
-            serde_json::to_value(simulate(&api, r#"{"a":1}"#, &options).unwrap()).unwrap()
+            serde_json::to_value(simulate(&api, r#"{"a":1}"#, options).unwrap()).unwrap()
         };
         assert_eq!(
             sent(json!({"result": {"statusCode": 200, "body": "hi"}}))["send"],
@@ -142,10 +135,10 @@ mod tests {
     fn simulate_refuses_unknown_options_and_broken_definitions_as_data() {
         let api = Value::String(ECHO.into());
         assert!(
-            matches!(simulate(&api, "{}", &json!({"reslut": 1})), Err(SimulateError::Options(e)) if e.contains("reslut"))
+            matches!(simulate(&api, "{}", json!({"reslut": 1})), Err(SimulateError::Session(e)) if e.to_string().contains("reslut"))
         );
         assert!(
-            matches!(simulate(&json!("name: ["), "{}", &Value::Null), Err(SimulateError::Definition(p)) if !p.is_empty())
+            matches!(simulate(&json!("name: ["), "{}", Value::Null), Err(SimulateError::Definition(p)) if !p.is_empty())
         );
     }
 }

@@ -165,6 +165,19 @@ test('user functions that throw or never return become Lambda function errors; t
   assert.equal(await answered.locator('.received pre').textContent(), 'tea')
   assert.match(await answered.locator('.validation').textContent(), /NewOrder valid/)
 
+  // The context is Lambda's, with the values the Python and Node packages give (the core's).
+  await page.fill('#function', 'export const handler = async (event, context) => ({ statusCode: 200, body: JSON.stringify({ ...context, left: context.getRemainingTimeInMillis(), requestId: event.requestContext.requestId }) })')
+  const context = JSON.parse(await (await send(page, order)).locator('.received pre').textContent())
+  const name = context.functionName
+  assert.match(context.invokedFunctionArn, new RegExp(`^arn:aws:lambda:[a-z0-9-]+:123456789012:function:${name}$`))
+  assert.equal(context.logGroupName, `/aws/lambda/${name}`)
+  assert.match(context.logStreamName, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/)
+  assert.equal(context.functionVersion, '$LATEST')
+  assert.equal(context.memoryLimitInMB, '128')
+  assert.match(context.awsRequestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  assert.notEqual(context.awsRequestId, context.requestId)
+  assert.ok(context.left > 0 && context.left <= 1000, context.left)
+
   await page.check('input[name=backend][value=result]')
   await page.fill('#result', '{"statusCode": 200, "body": ')
   await page.click('#send')

@@ -30,9 +30,12 @@ test('simulate gives the trace of one message as a plain object', () => {
   assert.equal(big.close.code, 1009)
 })
 
-test('a broken definition or unknown options are thrown as data', () => {
-  assert.throws(() => wasm.simulate('name: [', '{}'), (error) => Array.isArray(error.problems) && error.problems.length > 0)
-  assert.throws(() => wasm.simulate(chat, '{}', { reslut: 1 }), (error) => /reslut/.test(error.message))
+test('a broken definition or unknown options are thrown as data, named as the Node package names them', () => {
+  assert.throws(() => wasm.simulate('name: [', '{}'), (error) => error.name === 'ConfigError' && error.problems.length > 0)
+  assert.throws(
+    () => wasm.simulate(chat, '{}', { reslut: 1 }),
+    (error) => error.name === 'SessionError' && error.code === 'invalid_options' && /reslut/.test(error.message),
+  )
 })
 
 test('a Session keeps one connection: its id stays, and a disconnect ends it', () => {
@@ -54,5 +57,21 @@ test('preview gives the trace a step would give and leaves the connection as it 
   assert.deepEqual(previewed.selection, { expression: '$request.body.action', value: 'sendmessage' })
   assert.deepEqual(session.step(step), previewed)
   assert.notEqual(session.preview(step).integration.request.requestContext.requestId, previewed.integration.request.requestContext.requestId)
-  assert.throws(() => session.preview({ bogus: 1 }), (error) => /connect, message/.test(error.message))
+  assert.throws(() => session.preview({ bogus: 1 }), (error) => error.code === 'not_a_step' && /connect, message/.test(error.message))
+  session.step({ disconnect: null })
+  assert.throws(() => session.step({ disconnect: null }), (error) => error.name === 'SessionError' && error.code === 'not_connected')
+})
+
+test("a function's Lambda context values are the core's, in the API's region", () => {
+  const session = new wasm.Session(chat)
+  const values = session.lambdaContext('chat', Date.UTC(2026, 11, 5), '0f'.repeat(16))
+  assert.deepEqual(values, {
+    functionName: 'chat',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:chat',
+    memoryLimitInMB: 128,
+    logGroupName: '/aws/lambda/chat',
+    logStreamName: `2026/12/05/[$LATEST]${'0f'.repeat(16)}`,
+  })
+  assert.throws(() => session.lambdaContext('chat', 0, 'not hex'), (error) => error.name === 'GatewayError')
 })

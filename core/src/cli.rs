@@ -162,7 +162,7 @@ where
                 Ok(trace) => {
                     Outcome::out(serde_json::to_string_pretty(&trace).expect("a trace is JSON"))
                 }
-                Err(e) => Outcome::fail(e),
+                Err(e) => Outcome::fail(e.to_string()),
             }
         }
         Command::Serve(args) => match Api::from_path(&args.file) {

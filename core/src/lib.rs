@@ -29,6 +29,8 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+#[cfg(all(test, feature = "server"))]
+mod contract_types;
 pub mod engine;
 pub mod frame;
 pub mod selection;

@@ -10,9 +10,10 @@
     gw.serve(port=8080)
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 from . import _wsgate
+from .contract import SessionOptions, Step, Trace
 from .errors import (
     ConfigError,
     GatewayError,
@@ -20,6 +21,8 @@ from .errors import (
     LimitExceededException,
     PayloadTooLargeException,
     Problem,
+    RegistrationError,
+    SessionError,
 )
 from .gateway import Api, Connections, Gateway, Server
 
@@ -36,11 +39,11 @@ def simulate(
     timeout: bool = False,
     fragments: Optional[int] = None,
     binary: bool = False,
-) -> Dict[str, Any]:
+) -> Trace:
     """What the gateway does with one message on a new connection, without a socket: the trace of ``wsgate route``
     (``routeKey``, ``validation``, ``integration``, ``integrationResponse``, ``send``, ``close``) as a dict.
     ``result`` is what the integration returns (a Lambda result, or ``{"statusCode", "headers", "body"}`` for HTTP)."""
-    trace: Dict[str, Any] = _wsgate.simulate(api, message, result, function_error, timeout, fragments, binary)
+    trace: Trace = _wsgate.simulate(api, message, result, function_error, timeout, fragments, binary)
     return trace
 
 
@@ -62,8 +65,13 @@ __all__ = [
     "LimitExceededException",
     "PayloadTooLargeException",
     "Problem",
+    "RegistrationError",
     "Server",
     "Session",
+    "SessionError",
+    "SessionOptions",
+    "Step",
+    "Trace",
     "check",
     "simulate",
 ]

@@ -1,15 +1,20 @@
 # The public API of the wsgate package (hand-written; checked by mypy --strict and mypy.stubtest in the tests).
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 from ._wsgate import Api as Api
 from ._wsgate import LambdaContext as LambdaContext
 from ._wsgate import Session as Session
+from .contract import SessionOptions as SessionOptions
+from .contract import Step as Step
+from .contract import Trace as Trace
 from .errors import ConfigError as ConfigError
 from .errors import GatewayError as GatewayError
 from .errors import GoneException as GoneException
 from .errors import LimitExceededException as LimitExceededException
 from .errors import PayloadTooLargeException as PayloadTooLargeException
 from .errors import Problem as Problem
+from .errors import RegistrationError as RegistrationError
+from .errors import SessionError as SessionError
 from .gateway import Connections as Connections
 from .gateway import Gateway as Gateway
 from .gateway import Server as Server
@@ -23,7 +28,7 @@ def simulate(
     timeout: bool = False,
     fragments: Optional[int] = None,
     binary: bool = False,
-) -> Dict[str, Any]: ...
+) -> Trace: ...
 def check(api: Any) -> List[Problem]: ...
 
 __all__ = [
@@ -37,8 +42,13 @@ __all__ = [
     "LimitExceededException",
     "PayloadTooLargeException",
     "Problem",
+    "RegistrationError",
     "Server",
     "Session",
+    "SessionError",
+    "SessionOptions",
+    "Step",
+    "Trace",
     "check",
     "simulate",
 ]

@@ -2,6 +2,8 @@
 from os import PathLike
 from typing import Any, Callable, Dict, List, Optional, Union, final
 
+from .contract import SessionOptions, Step, Trace
+
 _Definition = Union[str, PathLike[str], Dict[str, Any]]
 
 __all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "check", "cli", "simulate"]
@@ -26,8 +28,8 @@ class Api:
 
 @final
 class Session:
-    def __new__(cls, definition: _Definition, options: Optional[Dict[str, Any]] = None) -> Session: ...
-    def step(self, step: Dict[str, Any]) -> Dict[str, Any]: ...
+    def __new__(cls, definition: _Definition, options: Optional[SessionOptions] = None) -> Session: ...
+    def step(self, step: Step) -> Trace: ...
 
 @final
 class LambdaContext:
@@ -83,7 +85,7 @@ def simulate(
     timeout: bool = False,
     fragments: Optional[int] = None,
     binary: bool = False,
-) -> Dict[str, Any]: ...
+) -> Trace: ...
 
 def cli(argv: List[str]) -> Dict[str, Any]: ...
 def check(definition: _Definition) -> List[Any]: ...

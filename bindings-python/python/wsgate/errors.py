@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from .contract import RegistrationErrorCode, SessionErrorCode
+
 
 class GatewayError(Exception):
     """Anything wsgate refuses or cannot do."""
@@ -30,6 +32,23 @@ class ConfigError(GatewayError, ValueError):
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
         self.problems: list[Problem] = list(problems)
+
+
+class SessionError(GatewayError):
+    """A simulated connection cannot run a step; ``code`` says why (``not_a_step``, ``not_open``, ...)."""
+
+    def __init__(self, message: str, code: SessionErrorCode) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RegistrationError(GatewayError):
+    """A handler cannot serve the integration or route it was registered for; ``code`` says why
+    (``unknown_integration``, ``not_lambda`` or ``not_a_route_key``)."""
+
+    def __init__(self, message: str, code: RegistrationErrorCode) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class GoneException(GatewayError):

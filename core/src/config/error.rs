@@ -7,13 +7,14 @@ use serde::Serialize;
 /// What is wrong at one place of a definition. Serialized as `{"code": "<code>", ...fields}`; the variant's name in
 /// snake_case is its code.
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error, strum::IntoStaticStr)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ProblemKind {
-    #[error("cannot read the file: {message}")]
-    Io { message: String },
-    #[error("not valid YAML or JSON: {message}")]
-    SyntaxError { message: String },
+    #[error("cannot read the file: {detail}")]
+    Io { detail: String },
+    #[error("not valid YAML or JSON: {detail}")]
+    SyntaxError { detail: String },
     #[error("unknown field `{field}`{}", suggest(suggestion))]
     UnknownField {
         field: String,
@@ -23,8 +24,8 @@ pub enum ProblemKind {
     MissingField { field: String },
     #[error("expected {expected}")]
     InvalidType { expected: String },
-    #[error("{message}")]
-    InvalidValue { message: String },
+    #[error("{detail}")]
+    InvalidValue { detail: String },
     #[error("{value} is out of range {min}..{max}")]
     OutOfRange { value: f64, min: i64, max: i64 },
     #[error(
@@ -33,18 +34,21 @@ pub enum ProblemKind {
     DanglingTarget { target: String, known: String },
     #[error("model `{model}` is not defined under models")]
     UnknownModel { model: String },
-    #[error("invalid selection expression: {message}")]
-    InvalidSelectionExpression { message: String },
-    #[error("invalid mapping template (line {line}, column {column} of the template): {message}")]
+    #[error("invalid selection expression: {detail}")]
+    InvalidSelectionExpression { detail: String },
+    /// `templateLine` and `templateColumn` are in the template; the problem's `line` is the file's.
+    #[error("invalid mapping template (line {template_line}, column {template_column} of the template): {detail}")]
     InvalidTemplate {
-        message: String,
-        line: u32,
-        column: u32,
+        detail: String,
+        #[serde(rename = "templateLine")]
+        template_line: u32,
+        #[serde(rename = "templateColumn")]
+        template_column: u32,
     },
-    #[error("invalid JSON Schema (draft 4): {message}")]
-    InvalidSchema { message: String },
-    #[error("invalid integrationUri: {message}")]
-    InvalidIntegrationUri { message: String },
+    #[error("invalid JSON Schema (draft 4): {detail}")]
+    InvalidSchema { detail: String },
+    #[error("invalid integrationUri: {detail}")]
+    InvalidIntegrationUri { detail: String },
     #[error(
         "`{field}` is not emulated by wsgate yet; remove it or set it to AWS's default ({default})"
     )]
@@ -67,6 +71,7 @@ impl ProblemKind {
 
 /// One problem, located.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Problem {
     /// The definition's file, when it came from one.
     pub file: Option<String>,

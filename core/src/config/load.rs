@@ -21,7 +21,7 @@ pub fn load(text: &str, file: Option<String>) -> Result<Api, ConfigError> {
                 file,
                 String::new(),
                 e.line,
-                ProblemKind::SyntaxError { message: e.message },
+                ProblemKind::SyntaxError { detail: e.message },
             )],
         }),
     }
@@ -224,7 +224,7 @@ impl Loader {
                         self.report(
                             &fields.at("schema"),
                             ProblemKind::InvalidSchema {
-                                message: e.to_string(),
+                                detail: e.to_string(),
                             },
                         );
                         continue;
@@ -236,9 +236,10 @@ impl Loader {
                 Ok(model) => {
                     models.insert(name, model);
                 }
-                Err(message) => {
-                    self.report(&fields.at("schema"), ProblemKind::InvalidSchema { message })
-                }
+                Err(message) => self.report(
+                    &fields.at("schema"),
+                    ProblemKind::InvalidSchema { detail: message },
+                ),
             }
         }
         models
@@ -368,7 +369,7 @@ impl Loader {
                             self.report(
                                 &path,
                                 ProblemKind::InvalidIntegrationUri {
-                                    message: format!("stage variable `{name}` is not defined under stageVariables"),
+                                    detail: format!("stage variable `{name}` is not defined under stageVariables"),
                                 },
                             );
                         }
@@ -377,7 +378,10 @@ impl Loader {
                 Some(uri)
             }
             Err(message) => {
-                self.report(&path, ProblemKind::InvalidIntegrationUri { message });
+                self.report(
+                    &path,
+                    ProblemKind::InvalidIntegrationUri { detail: message },
+                );
                 None
             }
         }

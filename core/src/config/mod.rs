@@ -93,6 +93,7 @@ pub struct Route {
     strum::IntoStaticStr,
     strum::VariantNames,
 )]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum IntegrationType {
@@ -169,7 +170,7 @@ impl Api {
                     String::new(),
                     None,
                     ProblemKind::Io {
-                        message: e.to_string(),
+                        detail: e.to_string(),
                     },
                 )],
             }),
@@ -208,39 +209,71 @@ pub(crate) fn reserved_route_key(key: &str) -> bool {
     key.starts_with('$') && !SPECIAL_ROUTE_KEYS.contains(&key)
 }
 
+/// Why an in-process handler cannot be registered where a binding asked. `code()` is the variant's name in
+/// snake_case; each binding raises it as its `RegistrationError` with that code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum RegistrationError {
+    #[error("no integration `{id}` in the definition; its integrations are: {known}")]
+    UnknownIntegration { id: String, known: String },
+    /// The integration (that `route_key` targets, when a route was asked for) is not one a handler can serve.
+    #[error("{}integration `{id}` is {kind}: only AWS_PROXY and AWS integrations call a handler",
+        route_key.as_ref().map(|key| format!("route `{key}` cannot call a handler: ")).unwrap_or_default())]
+    NotLambda {
+        route_key: Option<String>,
+        id: String,
+        kind: &'static str,
+    },
+    #[error("`{0}` is not a route key: use $connect, $disconnect, $default or a name of your own")]
+    NotARouteKey(String),
+}
+
+impl RegistrationError {
+    /// `unknown_integration`, `not_lambda` or `not_a_route_key`.
+    pub fn code(&self) -> &'static str {
+        self.into()
+    }
+}
+
 /// What a binding asks for when it registers an in-process handler, and why it cannot have it.
 impl Api {
     /// Checks that an in-process handler can serve integration `id`: it exists and calls Lambda (AWS_PROXY or AWS).
-    pub fn check_handler_integration(&self, id: &str) -> Result<(), String> {
+    pub fn check_handler_integration(&self, id: &str) -> Result<(), RegistrationError> {
         let Some(integration) = self.integrations.get(id) else {
             let known: Vec<&str> = self.integrations.keys().map(String::as_str).collect();
-            return Err(format!(
-                "no integration `{id}` in the definition; its integrations are: {}",
-                known.join(", ")
-            ));
+            return Err(RegistrationError::UnknownIntegration {
+                id: id.to_string(),
+                known: known.join(", "),
+            });
         };
         match integration.kind {
             IntegrationType::AwsProxy | IntegrationType::Aws => Ok(()),
-            kind => Err(format!(
-                "integration `{id}` is {}: only AWS_PROXY and AWS integrations call a handler",
-                kind.as_str()
-            )),
+            kind => Err(RegistrationError::NotLambda {
+                route_key: None,
+                id: id.to_string(),
+                kind: kind.as_str(),
+            }),
         }
     }
 
     /// Makes `route_key` served by a handler registered under the route key. A route that targets an AWS_PROXY or
     /// AWS integration stays as it is; a missing route is added, one-way as a new route is on AWS, with an AWS_PROXY
     /// integration of its own.
-    pub fn route_to_handler(&mut self, route_key: &str) -> Result<(), String> {
+    pub fn route_to_handler(&mut self, route_key: &str) -> Result<(), RegistrationError> {
         if let Some(route) = self.routes.get(route_key) {
-            return self
-                .check_handler_integration(&route.integration)
-                .map_err(|e| format!("route `{route_key}` cannot call a handler: {e}"));
+            return match self.check_handler_integration(&route.integration) {
+                Err(RegistrationError::NotLambda { id, kind, .. }) => {
+                    Err(RegistrationError::NotLambda {
+                        route_key: Some(route_key.to_string()),
+                        id,
+                        kind,
+                    })
+                }
+                checked => checked,
+            };
         }
         if route_key.is_empty() || reserved_route_key(route_key) {
-            return Err(format!(
-                "`{route_key}` is not a route key: use $connect, $disconnect, $default or a name of your own"
-            ));
+            return Err(RegistrationError::NotARouteKey(route_key.to_string()));
         }
         let id = (0..)
             .map(|n| match n {

@@ -79,7 +79,7 @@ impl Loader {
         self.report(
             path,
             ProblemKind::InvalidValue {
-                message: message.into(),
+                detail: message.into(),
             },
         );
     }
@@ -197,7 +197,7 @@ impl Loader {
             Err(message) => {
                 self.report(
                     &fields.at(key),
-                    ProblemKind::InvalidSelectionExpression { message },
+                    ProblemKind::InvalidSelectionExpression { detail: message },
                 );
                 None
             }
@@ -243,9 +243,9 @@ impl Loader {
                 Err(e) => self.report(
                     &path,
                     ProblemKind::InvalidTemplate {
-                        message: e.message,
-                        line: e.line,
-                        column: e.column,
+                        detail: e.message,
+                        template_line: e.line,
+                        template_column: e.column,
                     },
                 ),
             }

@@ -228,19 +228,32 @@ fn handlers_bind_to_lambda_integrations_and_missing_routes_are_added() {
     let mut api = Api::from_str(include_str!("../../../examples/chat/api.yaml")).unwrap();
     assert!(api.check_handler_integration("chat").is_ok());
     let mock = api.check_handler_integration("help").unwrap_err();
-    assert!(mock.contains("is MOCK"), "{mock}");
-    assert!(api
-        .check_handler_integration("nope")
-        .unwrap_err()
-        .contains("connection, help"));
+    assert_eq!(mock.code(), "not_lambda");
+    assert!(
+        mock.to_string().starts_with("integration `help` is MOCK"),
+        "{mock}"
+    );
+    let unknown = api.check_handler_integration("nope").unwrap_err();
+    assert_eq!(unknown.code(), "unknown_integration");
+    assert!(
+        unknown.to_string().contains("connection, help"),
+        "{unknown}"
+    );
 
     api.route_to_handler("sendmessage").unwrap();
     assert_eq!(api.routes["sendmessage"].integration, "chat");
-    assert!(api
-        .route_to_handler("$default")
-        .unwrap_err()
-        .contains("MOCK"));
-    assert!(api.route_to_handler("$other").is_err());
+    let route = api.route_to_handler("$default").unwrap_err();
+    assert_eq!(route.code(), "not_lambda");
+    assert!(
+        route
+            .to_string()
+            .starts_with("route `$default` cannot call a handler: integration `help` is MOCK"),
+        "{route}"
+    );
+    assert_eq!(
+        api.route_to_handler("$other").unwrap_err().code(),
+        "not_a_route_key"
+    );
 
     api.route_to_handler("typing").unwrap();
     let route = &api.routes["typing"];
@@ -249,4 +262,22 @@ fn handlers_bind_to_lambda_integrations_and_missing_routes_are_added() {
         api.integrations[&route.integration].kind,
         IntegrationType::AwsProxy
     );
+}
+
+#[test]
+fn a_problem_as_json_names_each_key_once() {
+    // The kind's own fields sit beside the problem's: they must not shadow its `line` or `message`.
+    let text = "name: t\nrouteSelectionExpression: $request.body.a\nintegrations:\n  f:\n    \
+                integrationType: MOCK\n    requestTemplates:\n      $default: \"#if( $x\"\n\
+                routes:\n  $default: {target: integrations/f}\n";
+    let problem = problems(text).remove(0);
+    let json = serde_json::to_string(&problem).unwrap();
+    for key in ["\"line\"", "\"message\"", "\"code\""] {
+        assert_eq!(json.matches(key).count(), 1, "{key} in {json}");
+    }
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["code"], "invalid_template");
+    assert_eq!(value["line"], 7);
+    assert_eq!(value["templateLine"], 1);
+    assert_eq!(value["message"], problem.kind.to_string());
 }

@@ -16,6 +16,8 @@ pub const MEMORY_LIMIT_IN_MB: u32 = 128;
 /// The context's values that do not change during a call; the request id and the remaining time are the binding's,
 /// as they are made when read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "LambdaContextValues"))]
 #[serde(rename_all = "camelCase")]
 pub struct LambdaContext {
     /// The integration's id: the function's name.

@@ -24,8 +24,8 @@ pub use event::{forwarded_headers, EventType};
 pub use ids::{clf_time, iso_time, Ids};
 pub use lambda_context::LambdaContext;
 pub use session::{
-    simulate, ClientClose, Close, Handshake, Session, SessionOptions, SimulateOptions, Step,
-    StepAction, StepOptions, Trace,
+    options, simulate, ClientClose, Close, Handshake, Session, SessionError, SessionOptions,
+    SimulateOptions, Step, StepAction, StepOptions, Trace,
 };
 
 use event::RequestVars;
@@ -87,6 +87,7 @@ impl Action {
 
 /// An integration call the caller must make.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Invocation {
     pub id: String,
@@ -121,6 +122,7 @@ pub enum Outcome {
 
 /// The model check of one message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Validation {
     pub model: Option<String>,
     pub valid: bool,
@@ -129,13 +131,15 @@ pub struct Validation {
 
 /// The integration response that was selected, and the status it was selected by.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ResponseChoice {
     pub key: Option<String>,
     pub status: u16,
 }
 
-/// A route selection expression and its value for one message (`None`: the message is not JSON).
+/// A route selection expression and its value for one message (`value` is null when the message is not JSON).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RouteSelection {
     pub expression: String,
     pub value: Option<String>,

@@ -16,6 +16,7 @@ use crate::frame::{Assembled, Assembler, CloseCause, Opcode};
 
 /// The trace of one step. Its top-level keys are a contract shared by every language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub route_key: Option<String>,
@@ -33,12 +34,14 @@ pub struct Trace {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Close {
     pub code: u16,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Handshake {
     pub status: u16,
     pub subprotocol: Option<String>,
@@ -47,6 +50,7 @@ pub struct Handshake {
 /// The options of `simulate` in every language (`wsgate route`'s flags, Python's keyword arguments, Node's and the
 /// WebAssembly build's option objects): what the simulated integration does, and how the message is sent.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SimulateOptions {
@@ -121,6 +125,7 @@ impl SimulateOptions {
 
 /// How the simulated client connects; every field has a deterministic default.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionOptions {
     pub connection_id: Option<String>,
@@ -137,9 +142,54 @@ pub struct SessionOptions {
     pub seed: Option<u64>,
 }
 
+/// Why a simulated connection cannot run a step. `code()` is the variant's name in snake_case, as a problem's code
+/// is; each binding raises it as its `SessionError` with that code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum SessionError {
+    /// The step is not one of connect, message, close or disconnect with their options.
+    #[error("not a step: one of connect, message, close or disconnect, with its options ({0})")]
+    NotAStep(String),
+    /// Session or simulate options that are not [`SessionOptions`] or [`SimulateOptions`].
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+    #[error("the session is already connected")]
+    AlreadyConnected,
+    /// A message on a new session connects first, and `$connect` refused.
+    #[error("$connect rejected the connection with status {0}")]
+    ConnectRejected(u16),
+    #[error("the connection is not open")]
+    NotOpen,
+    #[error("the session is not connected")]
+    NotConnected,
+    #[error("the last frame did not finish the message")]
+    UnfinishedMessage,
+    #[error("`padTo` is at most {MAX_PAD_TO}")]
+    PadTooLong,
+}
+
+impl SessionError {
+    /// `not_a_step`, `invalid_options`, `already_connected`, `connect_rejected`, `not_open`, `not_connected`, `unfinished_message` or
+    /// `pad_too_long`.
+    pub fn code(&self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Session or simulate options as every binding receives them: a JSON object, or null for the defaults.
+pub fn options<T: serde::de::DeserializeOwned + Default>(value: Value) -> Result<T, SessionError> {
+    match value {
+        Value::Null => Ok(T::default()),
+        other => {
+            serde_json::from_value(other).map_err(|e| SessionError::InvalidOptions(e.to_string()))
+        }
+    }
+}
+
 /// How one step (connect, message, disconnect) is simulated: [`SimulateOptions`] (frame options apply to messages
 /// only), and fixed ids.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepOptions {
     /// Fixed ids for this step, so a trace can be compared byte for byte.
@@ -229,6 +279,11 @@ impl Session {
         &self.connection
     }
 
+    /// The region of the API this session connects to: where its Lambda functions run.
+    pub fn region(&self) -> &str {
+        &self.engine.api().region
+    }
+
     fn request(&mut self, options: &StepOptions) -> Request {
         self.now += 1;
         let request_id = self.ids.next_id();
@@ -282,9 +337,9 @@ impl Session {
     }
 
     /// The handshake: `$connect` runs; a rejection ends the session.
-    pub fn connect(&mut self, options: &StepOptions) -> Result<Trace, String> {
+    pub fn connect(&mut self, options: &StepOptions) -> Result<Trace, SessionError> {
         if self.state != State::New {
-            return Err("the session is already connected".into());
+            return Err(SessionError::AlreadyConnected);
         }
         // API Gateway's requestTimeEpoch for CONNECT is about connectedAt + 1 ms.
         let request = self.request(options);
@@ -296,18 +351,17 @@ impl Session {
     }
 
     /// Sends one message (connecting first, accepting, if the session is new).
-    pub fn message(&mut self, text: &str, options: &StepOptions) -> Result<Trace, String> {
+    pub fn message(&mut self, text: &str, options: &StepOptions) -> Result<Trace, SessionError> {
         if self.state == State::New {
             let accepted = self.connect(&StepOptions::default())?;
             if self.state != State::Open {
-                return Err(format!(
-                    "$connect rejected the connection with status {}",
-                    accepted.handshake.map_or(0, |h| h.status)
+                return Err(SessionError::ConnectRejected(
+                    accepted.handshake.map_or(0, |h| h.status),
                 ));
             }
         }
         if self.state != State::Open {
-            return Err("the connection is closed".into());
+            return Err(SessionError::NotOpen);
         }
         let frames = frames(text.as_bytes(), options);
         let mut assembled = Assembled::Partial;
@@ -326,15 +380,15 @@ impl Session {
                 Ok(trace)
             }
             Assembled::Close(cause) => self.close(cause),
-            Assembled::Partial => Err("the last frame did not finish the message".into()),
+            Assembled::Partial => Err(SessionError::UnfinishedMessage),
         }
     }
 
     /// The gateway closes the connection (a limit, the idle timer, `DELETE @connections`, ...);
     /// `$disconnect` runs at the next [`Session::disconnect`] with the same code and reason.
-    pub fn close(&mut self, cause: CloseCause) -> Result<Trace, String> {
+    pub fn close(&mut self, cause: CloseCause) -> Result<Trace, SessionError> {
         if self.state != State::Open {
-            return Err("the connection is not open".into());
+            return Err(SessionError::NotOpen);
         }
         let close = Close {
             code: cause.code(),
@@ -358,12 +412,12 @@ impl Session {
         &mut self,
         close: Option<(u16, String)>,
         options: &StepOptions,
-    ) -> Result<Trace, String> {
+    ) -> Result<Trace, SessionError> {
         let (code, reason) = match (&self.state, close) {
             (State::Closing(code, reason), _) => (*code, reason.clone()),
             (State::Open, Some(close)) => close,
             (State::Open, None) => (1005, "Client-side close frame status not set".into()),
-            _ => return Err("the session is not connected".into()),
+            _ => return Err(SessionError::NotConnected),
         };
         self.state = State::Closed;
         let request = self.request(options);
@@ -375,24 +429,20 @@ impl Session {
 
     /// Runs one step written as JSON, as `tests/vectors` write it ([`Step`]). Every binding runs the shared
     /// vectors through this.
-    pub fn step(&mut self, step: &Value) -> Result<Trace, String> {
-        let step = Step::deserialize(step).map_err(|e| {
-            format!(
-                "not a step: one of connect, message, close or disconnect, with its options ({e})"
-            )
-        })?;
+    pub fn step(&mut self, step: &Value) -> Result<Trace, SessionError> {
+        let step = Step::deserialize(step).map_err(|e| SessionError::NotAStep(e.to_string()))?;
         self.run(step)
     }
 
     /// Runs one step.
-    pub fn run(&mut self, step: Step) -> Result<Trace, String> {
+    pub fn run(&mut self, step: Step) -> Result<Trace, SessionError> {
         let options = step.options;
         match step.action {
             StepAction::Connect(_) => self.connect(&options),
             StepAction::Close(cause) => self.close(cause),
             StepAction::Message(text) => {
                 if step.pad_to > MAX_PAD_TO {
-                    return Err(format!("`padTo` is at most {MAX_PAD_TO}"));
+                    return Err(SessionError::PadTooLong);
                 }
                 let padding = step.pad_to.saturating_sub(text.len());
                 self.message(&format!("{text}{}", " ".repeat(padding)), &options)
@@ -405,9 +455,10 @@ impl Session {
 }
 
 /// One step of a simulated connection, as `tests/vectors` write it (`tests/vectors/schema.json` describes it):
-/// one action, `padTo` for a message, and the [`StepOptions`] beside it. Any other key is an error, but for the
+/// one action, `padTo` for a message, and the step's options beside it. Any other key is an error, but for the
 /// vectors' `expect` and `absent`, which are the tests' own and ignored here.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     #[serde(flatten)]
@@ -418,13 +469,16 @@ pub struct Step {
     #[serde(flatten)]
     pub options: StepOptions,
     #[serde(default, rename = "expect")]
+    #[cfg_attr(test, schemars(skip))]
     _expect: IgnoredAny,
     #[serde(default, rename = "absent")]
+    #[cfg_attr(test, schemars(skip))]
     _absent: IgnoredAny,
 }
 
 /// What a step does.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum StepAction {
     /// `{"connect": true}`: the client opens the connection (`$connect`).
@@ -439,6 +493,7 @@ pub enum StepAction {
 
 /// The close frame a client sends.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClientClose {
     pub code: u16,
@@ -452,7 +507,7 @@ pub fn simulate(
     api: crate::Api,
     message: &str,
     options: &SimulateOptions,
-) -> Result<Trace, String> {
+) -> Result<Trace, SessionError> {
     let options = StepOptions {
         simulate: options.clone(),
         ..StepOptions::default()
@@ -593,7 +648,7 @@ mod tests {
             serde_json::json!({"fragments": 2}),
             serde_json::json!({"disconnect": {"code": 1000, "why": "x"}}),
         ] {
-            assert!(s.step(&bad).unwrap_err().starts_with("not a step"), "{bad}");
+            assert_eq!(s.step(&bad).unwrap_err().code(), "not_a_step", "{bad}");
         }
         let padded = s
             .step(&serde_json::json!({"message": "{}", "padTo": 10}))

@@ -16,6 +16,7 @@ pub enum Opcode {
 
 /// Why the gateway closes a connection, with its close code and reason beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CloseCause {
     FrameTooLarge,

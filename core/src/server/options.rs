@@ -9,6 +9,7 @@ use super::{GatewayBuilder, Server, Tls};
 
 /// Where and how to serve. Every field has the default `wsgate serve` has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ServeOptions {

@@ -1,0 +1,143 @@
+"""Generated from wsgate's Rust types by core/src/contract_types.rs: do not edit. The shapes of the values the API
+takes and returns as dicts, the same in every language."""
+
+from typing import Any, Dict, List, Literal, TypedDict, Union
+
+
+class _ClientCloseRequired(TypedDict):
+    code: int
+
+
+class ClientClose(_ClientCloseRequired, total=False):
+    """The close frame a client sends."""
+    reason: str
+
+
+class Close(TypedDict):
+    code: int
+    reason: str
+
+
+CloseCause = Literal["frame_too_large", "message_too_large", "binary_frame", "invalid_utf8", "idle_timeout", "max_duration_reached", "server_shutdown", "protocol_error", "deleted_by_backend", "client_not_reading"]
+"""Why the gateway closes a connection, with its close code and reason beside it."""
+
+
+class Handshake(TypedDict):
+    status: int
+    subprotocol: Union[str, None]
+
+
+IntegrationType = Literal["AWS_PROXY", "AWS", "HTTP_PROXY", "HTTP", "MOCK"]
+"""An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`)."""
+
+
+class Invocation(TypedDict):
+    """An integration call the caller must make."""
+    id: str
+    type: "IntegrationType"
+    request: Any
+    """The Lambda proxy event (AWS_PROXY), or the body to send: the rendered template or the raw message."""
+
+
+class ResponseChoice(TypedDict):
+    """The integration response that was selected, and the status it was selected by."""
+    key: Union[str, None]
+    status: int
+
+
+class RouteSelection(TypedDict):
+    """A route selection expression and its value for one message (`value` is null when the message is not JSON)."""
+    expression: str
+    value: Union[str, None]
+
+
+class Validation(TypedDict):
+    """The model check of one message."""
+    model: Union[str, None]
+    valid: bool
+    errors: List[str]
+
+
+class _TraceRequired(TypedDict):
+    routeKey: Union[str, None]
+    validation: Union["Validation", None]
+    integration: Union["Invocation", None]
+    integrationResponse: Union["ResponseChoice", None]
+    send: List[str]
+    close: Union["Close", None]
+
+
+class Trace(_TraceRequired, total=False):
+    """The trace of one step. Its top-level keys are a contract shared by every language."""
+    selection: Union["RouteSelection", None]
+    """Message steps only: why `routeKey` was chosen."""
+    handshake: Union["Handshake", None]
+    """Connect steps only: the HTTP status of the handshake and the subprotocol chosen."""
+
+
+class _StepShared(TypedDict, total=False):
+    padTo: int
+    """Append spaces to the message up to this many bytes."""
+    requestId: Union[str, None]
+    """Fixed ids for this step, so a trace can be compared byte for byte."""
+    messageId: Union[str, None]
+    result: Any
+    """What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
+    HTTP and HTTP_PROXY."""
+    functionError: Union[str, None]
+    """The Lambda function fails with this errorMessage."""
+    timeout: bool
+    """The integration times out."""
+    fragments: Union[int, None]
+    """Send the message as this many frames (one text frame, then continuations)."""
+    binary: bool
+    """Send the message as a binary frame."""
+
+
+class StepConnect(_StepShared):
+    """`{"connect": true}`: the client opens the connection (`$connect`)."""
+    connect: bool
+
+
+class StepMessage(_StepShared):
+    """`{"message": TEXT}`: the client sends a message."""
+    message: str
+
+
+class StepClose(_StepShared):
+    """`{"close": CAUSE}`: the gateway closes the connection for this cause (`idle_timeout`, ...)."""
+    close: "CloseCause"
+
+
+class StepDisconnect(_StepShared):
+    """`{"disconnect": {"code", "reason"}}`, or `null` for a close without a status: the client closes."""
+    disconnect: Union["ClientClose", None]
+
+
+Step = Union[StepConnect, StepMessage, StepClose, StepDisconnect]
+"""One step of a simulated connection, as `tests/vectors` write it (`tests/vectors/schema.json` describes it):
+one action, `padTo` for a message, and the step's options beside it. Any other key is an error, but for the
+vectors' `expect` and `absent`, which are the tests' own and ignored here."""
+
+
+class SessionOptions(TypedDict, total=False):
+    """How the simulated client connects; every field has a deterministic default."""
+    connectionId: Union[str, None]
+    connectedAt: Union[int, None]
+    sourceIp: Union[str, None]
+    userAgent: Union[str, None]
+    domainName: Union[str, None]
+    headers: Dict[str, Any]
+    """Extra handshake headers, in order."""
+    query: Union[str, None]
+    """The raw query string, e.g. `a=1&a=2&b=3`."""
+    seed: Union[int, None]
+    """Seed of the request and message ids."""
+
+
+SessionErrorCode = Literal["not_a_step", "invalid_options", "already_connected", "connect_rejected", "not_open", "not_connected", "unfinished_message", "pad_too_long"]
+"""Why a simulated connection cannot run a step: a SessionError's code."""
+
+
+RegistrationErrorCode = Literal["unknown_integration", "not_lambda", "not_a_route_key"]
+"""Why a handler cannot serve what it was registered for: a RegistrationError's code."""
