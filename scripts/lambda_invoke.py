@@ -28,8 +28,14 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
 
 
+# This process is one instance of every function: its log stream is named by the day it started (UTC) and a random
+# id, as Lambda names an execution environment's.
+LOG_STREAM = time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + uuid.uuid4().hex
+
+
 class Context:
-    """The attributes of Lambda's Python context object."""
+    """The attributes of Lambda's Python context object, with the values wsgate's packages give in-process
+    (tests/e2e/python checks that they agree)."""
 
     def __init__(self, name, timeout_seconds=30):
         self.function_name = name
@@ -38,7 +44,7 @@ class Context:
         self.memory_limit_in_mb = 128
         self.invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{name}"
         self.log_group_name = f"/aws/lambda/{name}"
-        self.log_stream_name = time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex
+        self.log_stream_name = LOG_STREAM
         self._deadline = time.monotonic() + timeout_seconds
 
     def get_remaining_time_in_millis(self):

@@ -61,3 +61,17 @@ def test_simulate_gives_the_trace_of_wsgate_route():
     failed = wsgate.simulate(ROOT / "examples" / "chat" / "api.yaml", '{"action":"joinroom","room":"a"}',
                              function_error="boom")
     assert '"Internal server error"' in failed["send"][0]
+
+
+def test_a_simulated_connection_raises_session_errors_with_the_core_code():
+    chat = ROOT / "examples" / "chat" / "api.yaml"
+    session = wsgate.Session(chat)
+    with pytest.raises(wsgate.SessionError, match="not connected") as not_connected:
+        session.step({"disconnect": None})
+    with pytest.raises(wsgate.SessionError, match="fragmnets") as not_a_step:
+        session.step({"message": "hi", "fragmnets": 2})  # type: ignore[typeddict-unknown-key]
+    with pytest.raises(wsgate.SessionError, match="sead") as bad_options:
+        wsgate.Session(chat, {"sead": 1})  # type: ignore[typeddict-unknown-key]
+    assert [e.value.code for e in (not_connected, not_a_step, bad_options)] == \
+        ["not_connected", "not_a_step", "invalid_options"]
+    assert isinstance(not_connected.value, wsgate.GatewayError)

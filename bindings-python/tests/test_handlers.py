@@ -244,12 +244,15 @@ def test_routes_the_definition_lacks_are_added_one_way(gateway):
 
 def test_registration_errors_are_clear():
     gateway = wsgate.Gateway(API)
-    with pytest.raises(wsgate.GatewayError, match="is MOCK"):
+    with pytest.raises(wsgate.RegistrationError, match="is MOCK") as mock:
         gateway.integration("greet")
-    with pytest.raises(wsgate.GatewayError, match="no integration `nope`"):
+    with pytest.raises(wsgate.RegistrationError, match="no integration `nope`") as unknown:
         gateway.integration("nope")
-    with pytest.raises(wsgate.GatewayError, match="not a route key"):
+    with pytest.raises(wsgate.RegistrationError, match="not a route key") as reserved:
         gateway.route("$nope")
+    assert [mock.value.code, unknown.value.code, reserved.value.code] == \
+        ["not_lambda", "unknown_integration", "not_a_route_key"]
+    assert isinstance(mock.value, wsgate.GatewayError)
     with pytest.raises(TypeError):
         gateway.integration("echo")("not a function")
 

@@ -257,44 +257,38 @@ mod python {
     }
 
     pub fn ty(schema: &Value) -> String {
-        if let Some(name) = ref_name(schema) {
-            return format!("\"{name}\"");
-        }
-        if let Some(literals) = literals(schema) {
-            let literals: Vec<String> = literals.iter().map(Value::to_string).collect();
-            return format!("Literal[{}]", literals.join(", "));
-        }
-        let union: Vec<String> = match variants(schema) {
-            // One Literal for a union of literals.
-            Some(variants) if variants.iter().all(|v| literals(v).is_some()) => {
-                let all = variants
-                    .iter()
-                    .flat_map(|v| literals(v).unwrap_or_default());
-                vec![format!(
-                    "Literal[{}]",
-                    all.map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
-                )]
-            }
-            Some(variants) => variants.iter().map(ty).collect(),
-            None => types(schema)
-                .into_iter()
-                .map(|t| match t {
-                    "string" => "str".to_string(),
-                    "integer" => "int".into(),
-                    "number" => "float".into(),
-                    "boolean" => "bool".into(),
-                    "null" => "None".into(),
-                    "array" => format!("List[{}]", ty(&schema["items"])),
-                    "object" => "Dict[str, Any]".into(),
-                    other => panic!("no Python for JSON Schema type {other}"),
-                })
-                .collect(),
-        };
-        match &union[..] {
+        match &members(schema)[..] {
             [] => "Any".into(),
             [one] => one.clone(),
             many => format!("Union[{}]", many.join(", ")),
         }
+    }
+
+    /// The members of the union a schema is (one for a plain type). Literals are one each, `Literal["a"]`, not
+    /// `Literal["a", "b"]`: at runtime that is the Union mypy sees, as its stubtest checks.
+    fn members(schema: &Value) -> Vec<String> {
+        if let Some(name) = ref_name(schema) {
+            return vec![format!("\"{name}\"")];
+        }
+        if let Some(literals) = literals(schema) {
+            return literals.iter().map(|l| format!("Literal[{l}]")).collect();
+        }
+        if let Some(variants) = variants(schema) {
+            return variants.iter().flat_map(members).collect();
+        }
+        types(schema)
+            .into_iter()
+            .map(|t| match t {
+                "string" => "str".to_string(),
+                "integer" => "int".into(),
+                "number" => "float".into(),
+                "boolean" => "bool".into(),
+                "null" => "None".into(),
+                "array" => format!("List[{}]", ty(&schema["items"])),
+                "object" => "Dict[str, Any]".into(),
+                other => panic!("no Python for JSON Schema type {other}"),
+            })
+            .collect()
     }
 
     /// A TypedDict: the required keys in a class of their own when some keys are optional, as `NotRequired` is

@@ -18,7 +18,7 @@ class Close(TypedDict):
     reason: str
 
 
-CloseCause = Literal["frame_too_large", "message_too_large", "binary_frame", "invalid_utf8", "idle_timeout", "max_duration_reached", "server_shutdown", "protocol_error", "deleted_by_backend", "client_not_reading"]
+CloseCause = Union[Literal["frame_too_large"], Literal["message_too_large"], Literal["binary_frame"], Literal["invalid_utf8"], Literal["idle_timeout"], Literal["max_duration_reached"], Literal["server_shutdown"], Literal["protocol_error"], Literal["deleted_by_backend"], Literal["client_not_reading"]]
 """Why the gateway closes a connection, with its close code and reason beside it."""
 
 
@@ -27,7 +27,7 @@ class Handshake(TypedDict):
     subprotocol: Union[str, None]
 
 
-IntegrationType = Literal["AWS_PROXY", "AWS", "HTTP_PROXY", "HTTP", "MOCK"]
+IntegrationType = Union[Literal["AWS_PROXY"], Literal["AWS"], Literal["HTTP_PROXY"], Literal["HTTP"], Literal["MOCK"]]
 """An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`)."""
 
 
@@ -135,9 +135,9 @@ class SessionOptions(TypedDict, total=False):
     """Seed of the request and message ids."""
 
 
-SessionErrorCode = Literal["not_a_step", "invalid_options", "already_connected", "connect_rejected", "not_open", "not_connected", "unfinished_message", "pad_too_long"]
+SessionErrorCode = Union[Literal["not_a_step"], Literal["invalid_options"], Literal["already_connected"], Literal["connect_rejected"], Literal["not_open"], Literal["not_connected"], Literal["unfinished_message"], Literal["pad_too_long"]]
 """Why a simulated connection cannot run a step: a SessionError's code."""
 
 
-RegistrationErrorCode = Literal["unknown_integration", "not_lambda", "not_a_route_key"]
+RegistrationErrorCode = Union[Literal["unknown_integration"], Literal["not_lambda"], Literal["not_a_route_key"]]
 """Why a handler cannot serve what it was registered for: a RegistrationError's code."""

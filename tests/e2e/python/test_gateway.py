@@ -7,6 +7,9 @@ import json
 import boto3
 import pytest
 import websockets
+import wsgate
+
+import lambda_invoke
 
 
 def run(coroutine):
@@ -114,3 +117,39 @@ def test_the_management_api_of_another_stage_is_forbidden(gateway):
     client = boto3.client("apigatewaymanagementapi", endpoint_url=gateway.management_url.replace("/test", "/prod"))
     with pytest.raises(client.exceptions.ForbiddenException):
         client.post_to_connection(ConnectionId="XDmENcnwIE0CFEQ=", Data=b"x")
+
+
+def test_the_local_lambda_runtime_gives_the_context_the_python_package_gives():
+    """scripts/lambda_invoke.py plays Lambda out of process; its context must be the one wsgate's packages make
+    in-process from the core's values, or handlers would see two Lambdas."""
+    seen = []
+    gateway = wsgate.Gateway({
+        "name": "context", "routeSelectionExpression": "$request.body.action",
+        "integrations": {"echo": {"integrationType": "AWS_PROXY"}},
+        "routes": {"$default": {"target": "integrations/echo", "routeResponseSelectionExpression": "$default"}},
+    })
+
+    @gateway.integration("echo")
+    def echo(event, context):
+        seen.append(context)
+        return {"statusCode": 200, "body": "ok"}
+
+    async def scenario():
+        server = await gateway.start("127.0.0.1", 0)
+        try:
+            async with websockets.connect(server.url) as ws:
+                await ws.send("{}")
+                assert await ws.recv() == "ok"
+        finally:
+            await server.stop()
+
+    run(scenario())
+    in_process, local = seen[0], lambda_invoke.Context("echo")
+    names = ["function_name", "function_version", "memory_limit_in_mb", "invoked_function_arn", "log_group_name"]
+    assert [getattr(local, n) for n in names] == [getattr(in_process, n) for n in names]
+    # One stream per instance, named by its first day and 32 hex digits.
+    day, instance = local.log_stream_name.split("[$LATEST]")
+    assert in_process.log_stream_name.startswith(day + "[$LATEST]")
+    assert len(instance) == len(in_process.log_stream_name.split("[$LATEST]")[1]) == 32
+    assert local.log_stream_name == lambda_invoke.Context("echo").log_stream_name
+    assert len(local.aws_request_id) == len(in_process.aws_request_id) == 36
