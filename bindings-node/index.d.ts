@@ -114,14 +114,6 @@ export declare class PayloadTooLargeException extends ManagementError {}
 /** The client is not reading its messages and is being closed (HTTP 429). */
 export declare class LimitExceededException extends ManagementError {}
 
-/**
- * Which binding artifact the generated loader actually loaded: `'native'` for
- * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
- * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
- * can point the loader at a WASI artifact this package does not build itself.
- */
-export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
 /** The `@connections` API in-process: `post`, `get` and `delete`, as the aws-sdk's management client answers. */
 export declare class Connections {
   /**
