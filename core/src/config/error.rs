@@ -53,6 +53,27 @@ pub enum ProblemKind {
         "`{field}` is not emulated by wsgate yet; remove it or set it to AWS's default ({default})"
     )]
     UnsupportedFeature { field: String, default: String },
+    /// A template's `Fn::Name` (or `!Name`) that CloudFormation does not have.
+    #[error("`{name}` is not a CloudFormation intrinsic function")]
+    UnknownIntrinsic { name: String },
+    /// A `Ref`, `Fn::GetAtt` or `${...}` naming no parameter, resource or pseudo parameter.
+    #[error(
+        "`{name}` names no parameter, resource or pseudo parameter of the template{}",
+        suggest(suggestion)
+    )]
+    DanglingReference {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// Resolving a value needs the value itself.
+    #[error("`{name}` depends on itself ({through})")]
+    ReferenceCycle { name: String, through: String },
+    /// A value only AWS has: another stack's export, a custom resource's attribute.
+    #[error("{detail}: only a deployed stack has it")]
+    NotLocal { detail: String },
+    /// The template has no WebSocket API, or several and none was chosen.
+    #[error("{detail}")]
+    NoApi { detail: String },
 }
 
 fn suggest(suggestion: &Option<String>) -> String {

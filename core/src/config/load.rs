@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+use super::cloudformation::{self, TemplateOptions};
 use super::fields::*;
 use super::names::derive_api_id;
 use super::reader::{is_empty, nearest, problem, Fields, Loader};
@@ -13,9 +14,13 @@ use super::source;
 use super::uri::{classify_uri, stage_variable_refs};
 use super::*;
 
-pub fn load(text: &str, file: Option<String>) -> Result<Api, ConfigError> {
+pub fn load(
+    text: &str,
+    file: Option<String>,
+    options: &TemplateOptions,
+) -> Result<Api, ConfigError> {
     match source::parse(text) {
-        Ok(doc) => load_value(doc.value, doc.lines, file),
+        Ok(doc) => load_document(doc.value, doc.lines, file, options),
         Err(e) => Err(ConfigError {
             problems: vec![problem(
                 file,
@@ -25,6 +30,45 @@ pub fn load(text: &str, file: Option<String>) -> Result<Api, ConfigError> {
             )],
         }),
     }
+}
+
+/// A wsgate definition, or a CloudFormation/SAM template translated into one, its problems at the template's own
+/// paths and lines.
+pub fn load_document(
+    value: Value,
+    lines: HashMap<String, u32>,
+    file: Option<String>,
+    options: &TemplateOptions,
+) -> Result<Api, ConfigError> {
+    if !cloudformation::is_template(&value) {
+        return load_value(value, lines, file);
+    }
+    // `sam init` names a project's folder after its stack.
+    let folder = file
+        .as_deref()
+        .and_then(|f| std::path::Path::new(f).canonicalize().ok())
+        .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned()));
+    let stack_name = folder.unwrap_or_else(|| "wsgate".into());
+    let with_file = |problems: Vec<Problem>| ConfigError {
+        problems: problems
+            .into_iter()
+            .map(|p| Problem {
+                file: file.clone(),
+                ..p
+            })
+            .collect(),
+    };
+    let translated =
+        cloudformation::translate(&value, &lines, &stack_name, options).map_err(with_file)?;
+    load_value(translated.definition.clone(), HashMap::new(), None).map_err(|error| {
+        let mut problems: Vec<Problem> = error
+            .problems
+            .into_iter()
+            .map(|p| translated.relocate(p, &lines))
+            .collect();
+        problems.sort_by_key(|p| p.line.unwrap_or(u32::MAX));
+        with_file(problems)
+    })
 }
 
 pub fn load_value(

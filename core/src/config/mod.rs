@@ -1,6 +1,7 @@
 //! The API definition: routes, integrations, route and integration responses, models and settings, loaded from
 //! YAML or JSON into typed values once. Everything the engine needs is parsed and checked here.
 
+mod cloudformation;
 mod error;
 mod fields;
 mod load;
@@ -13,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+pub use cloudformation::TemplateOptions;
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use names::valid_stage_name;
 
@@ -158,12 +160,20 @@ pub struct IntegrationResponse {
 }
 
 impl Api {
-    /// Loads a definition file (YAML or JSON).
+    /// Loads a definition file (YAML or JSON): a wsgate definition, or a CloudFormation/SAM template.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, ConfigError> {
+        Self::from_path_with(path, &TemplateOptions::default())
+    }
+
+    /// Loads a definition file, deploying a template with `options` (its API, parameters, stack name, region).
+    pub fn from_path_with(
+        path: impl AsRef<std::path::Path>,
+        options: &TemplateOptions,
+    ) -> Result<Self, ConfigError> {
         let path = path.as_ref();
         let file = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => load::load(&text, Some(file)),
+            Ok(text) => load::load(&text, Some(file), options),
             Err(e) => Err(ConfigError {
                 problems: vec![reader::problem(
                     Some(file),
@@ -181,7 +191,7 @@ impl Api {
     // The name every binding uses for the same call; `FromStr` could not share `from_path`'s error type.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str) -> Result<Self, ConfigError> {
-        load::load(text, None)
+        load::load(text, None, &TemplateOptions::default())
     }
 
     /// Loads a definition given as one string, as the bindings take it: text that is one line and not a JSON
@@ -197,7 +207,12 @@ impl Api {
 
     /// Loads a definition from a JSON value (as the bindings receive dicts and objects).
     pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
-        load::load_value(value.clone(), HashMap::new(), None)
+        load::load_document(
+            value.clone(),
+            HashMap::new(),
+            None,
+            &TemplateOptions::default(),
+        )
     }
 }
 

@@ -263,18 +263,19 @@ pub(super) fn is_empty(v: &Value) -> bool {
 }
 
 /// The known name closest to an unknown one, if any is close (edit distance ≤ 3, or equal ignoring case).
-pub(super) fn nearest(word: &str, known: &[&str]) -> Option<String> {
+pub(super) fn nearest(
+    word: &str,
+    known: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Option<String> {
     known
-        .iter()
+        .into_iter()
         .map(|k| {
-            (
-                strsim::levenshtein(&word.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
+            let distance = strsim::levenshtein(&word.to_lowercase(), &k.as_ref().to_lowercase());
+            (distance, k.as_ref().to_string())
         })
         .filter(|(d, _)| *d <= 3)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.to_string())
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! Reading a definition's text (YAML or JSON) into a JSON value plus the line on which each path starts.
 //!
 //! JSON is read by the YAML parser too (YAML 1.2 is a superset of JSON), so both formats report lines the same way.
+//! CloudFormation's short-form tags become the long form they stand for, as CloudFormation reads them: `!Ref X` is
+//! `{"Ref": "X"}`, `!GetAtt A.B` is `{"Fn::GetAtt": ["A", "B"]}`, `!Sub ...` is `{"Fn::Sub": ...}`
+//! (docs/behaviour.md §13).
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 use yaml_rust2::Yaml;
 
@@ -63,6 +66,30 @@ struct Frame {
     collection: Collection,
     path: String,
     anchor: usize,
+    /// The long-form key of a short-form tag on this collection (`Fn::Join` for `!Join [...]`).
+    intrinsic: Option<String>,
+}
+
+/// The long-form key a CloudFormation short-form tag stands for; `None` for YAML's own tags (`!!str`).
+fn intrinsic(tag: Option<&Tag>) -> Option<String> {
+    let tag = tag.filter(|t| t.handle == "!")?;
+    Some(match tag.suffix.as_str() {
+        "Ref" | "Condition" => tag.suffix.clone(),
+        long if long.starts_with("Fn::") => tag.suffix.clone(),
+        other => format!("Fn::{other}"),
+    })
+}
+
+/// `{"<key>": value}`; `!GetAtt A.B` written as one scalar is `["A", "B"]`, split at the first dot.
+fn wrap(key: String, value: Value) -> Value {
+    let value = match (key.as_str(), value) {
+        ("Fn::GetAtt", Value::String(text)) => match text.split_once('.') {
+            Some((resource, attribute)) => Value::from(vec![resource, attribute]),
+            None => Value::String(text),
+        },
+        (_, value) => value,
+    };
+    Value::Object(Map::from_iter([(key, value)]))
 }
 
 #[derive(Default)]
@@ -139,11 +166,17 @@ impl MarkedEventReceiver for Builder {
         }
         let line = mark.line();
         match ev {
-            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                let Some(path) = self.next_path() else {
+            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
+                let Some(mut path) = self.next_path() else {
                     return self.fail(line, "a mapping key must be a scalar".into());
                 };
                 self.lines.entry(path.clone()).or_insert(line as u32);
+                let intrinsic = intrinsic(tag.as_ref());
+                if let Some(key) = &intrinsic {
+                    // The items sit under the long form's key, as in the value built.
+                    path = join(&path, key);
+                    self.lines.entry(path.clone()).or_insert(line as u32);
+                }
                 let collection = if matches!(ev, Event::MappingStart(..)) {
                     Collection::Map {
                         map: Map::new(),
@@ -156,23 +189,36 @@ impl MarkedEventReceiver for Builder {
                     collection,
                     path,
                     anchor,
+                    intrinsic,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let Some(frame) = self.stack.pop() else {
                     return;
                 };
-                let value = match frame.collection {
+                let mut value = match frame.collection {
                     Collection::Map { map, .. } => Value::Object(map),
                     Collection::Seq(items) => Value::Array(items),
                 };
+                if let Some(key) = frame.intrinsic {
+                    value = wrap(key, value);
+                }
                 self.finish_value(value, frame.anchor, line);
             }
-            Event::Scalar(text, style, anchor, _) => {
-                if let Some(path) = self.next_path() {
-                    self.lines.entry(path).or_insert(line as u32);
+            Event::Scalar(text, style, anchor, tag) => {
+                let path = self.next_path();
+                if let Some(path) = &path {
+                    self.lines.entry(path.clone()).or_insert(line as u32);
                 }
-                let value = if style == TScalarStyle::Plain {
+                if let Some(key) = intrinsic(tag.as_ref()) {
+                    if let Some(path) = &path {
+                        self.lines.entry(join(path, &key)).or_insert(line as u32);
+                    }
+                    // A tagged scalar is its text (`!Ref 200` names the resource `200`), but for an empty `!Ref`.
+                    return self.finish_value(wrap(key, Value::String(text)), anchor, line);
+                }
+                let explicit_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if style == TScalarStyle::Plain && !explicit_string {
                     match Yaml::from_str(&text) {
                         Yaml::Null => Value::Null,
                         Yaml::Boolean(b) => Value::Bool(b),
@@ -228,6 +274,26 @@ mod tests {
         let err = parse("a: 1\na: 2\n").err().unwrap();
         assert_eq!(err.message, "duplicate key `a`");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn short_form_tags_are_the_long_form() {
+        let doc = parse(
+            "a: !Ref X\nb: !GetAtt Fn.Arn\nc: !Join\n  - '/'\n  - [integrations, !Ref I]\n\
+             d: !Sub\n  - '${x}'\n  - x: !GetAtt [A, B]\ne: !!str 1\nf: !Equals [!Ref P, 'y']\n",
+        )
+        .ok()
+        .unwrap();
+        let expected: Value = serde_json::from_str(
+            r#"{"a": {"Ref": "X"}, "b": {"Fn::GetAtt": ["Fn", "Arn"]},
+                "c": {"Fn::Join": ["/", ["integrations", {"Ref": "I"}]]},
+                "d": {"Fn::Sub": ["${x}", {"x": {"Fn::GetAtt": ["A", "B"]}}]}, "e": "1",
+                "f": {"Fn::Equals": [{"Ref": "P"}, "y"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.value, expected);
+        assert_eq!(doc.lines["c.Fn::Join.1.1"], 5);
+        assert_eq!(doc.lines["d.Fn::Sub.1.x"], 8);
     }
 
     #[test]

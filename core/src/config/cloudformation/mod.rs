@@ -1,0 +1,589 @@
+//! CloudFormation and SAM templates read as they are (docs/behaviour.md §11.2, §13): the `AWS::ApiGatewayV2`
+//! resources of one WebSocket API (SAM's `AWS::Serverless::WebSocketApi` expanded first) become a wsgate
+//! definition, which the loader then checks as any other. Every value is resolved first (parameters, conditions,
+//! intrinsic functions), and every problem, the loader's included, is given back at the template's own place:
+//! `Resources.SendRoute.Properties.Target`, with its line.
+
+mod intrinsics;
+mod sam;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::source::join;
+use super::{Problem, ProblemKind};
+use intrinsics::{api_id, line_of, Resolver, Stack};
+
+/// What a local deployment of a template is given, as `sam deploy` would be.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// The logical id of the API to serve, when the template has several.
+    pub api: Option<String>,
+    /// `--parameter-overrides Name=Value`.
+    pub parameters: BTreeMap<String, String>,
+    /// `AWS::StackName`; the template's folder name when not given (`sam init` names a project's folder after it).
+    pub stack_name: Option<String>,
+    /// `AWS::Region`, `us-east-1` when not given.
+    pub region: Option<String>,
+}
+
+const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+
+/// Whether a document is a CloudFormation (or SAM) template rather than a wsgate definition.
+pub fn is_template(document: &Value) -> bool {
+    document.get("AWSTemplateFormatVersion").is_some()
+        || document
+            .get("Resources")
+            .and_then(Value::as_object)
+            .is_some_and(|resources| {
+                resources
+                    .values()
+                    .any(|r| r.get("Type").is_some_and(Value::is_string))
+            })
+}
+
+/// A wsgate definition made from a template, and where each of its parts came from.
+pub struct Translated {
+    pub definition: Value,
+    /// Definition path → (template path, whether the keys below it are the user's, such as request template
+    /// content types, rather than property names).
+    origins: BTreeMap<String, (String, bool)>,
+}
+
+impl Translated {
+    /// A problem the loader found in the definition, moved to the template's path and line.
+    pub fn relocate(&self, problem: Problem, lines: &HashMap<String, u32>) -> Problem {
+        let mut prefix = problem.path.as_str();
+        let (template_path, rest) = loop {
+            if let Some((origin, verbatim)) = self.origins.get(prefix) {
+                let rest = problem.path[prefix.len()..].trim_start_matches('.');
+                let rest = if *verbatim {
+                    rest.to_string()
+                } else {
+                    rest.split('.').map(pascal).collect::<Vec<_>>().join(".")
+                };
+                break (origin.clone(), rest);
+            }
+            match prefix.rfind('.') {
+                Some(dot) => prefix = &prefix[..dot],
+                None if !prefix.is_empty() => prefix = "",
+                None => break ("Resources".to_string(), problem.path.clone()),
+            }
+        };
+        let path = if rest.is_empty() {
+            template_path
+        } else {
+            join(&template_path, &rest)
+        };
+        Problem {
+            line: line_of(lines, &path).or(problem.line),
+            path,
+            ..problem
+        }
+    }
+}
+
+/// `routeKey` → `RouteKey`: CloudFormation's name of a definition field.
+fn pascal(field: &str) -> String {
+    let mut chars = field.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// `RouteKey` → `routeKey`.
+fn camel(property: &str) -> String {
+    let mut chars = property.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_lowercase().chain(chars).collect())
+}
+
+/// Properties of a resource whose keys below are the user's, not property names.
+const VERBATIM: &[&str] = &[
+    "RequestTemplates",
+    "ResponseTemplates",
+    "RequestModels",
+    "ResponseModels",
+    "RequestParameters",
+    "ResponseParameters",
+    "StageVariables",
+    "Tags",
+    "Schema",
+];
+
+/// Properties that tie resources together (or only deploy them): read here, not copied into the definition.
+const STRUCTURAL: &[&str] = &[
+    "ApiId",
+    "RouteId",
+    "RouteKey",
+    "RouteResponseKey",
+    "IntegrationId",
+    "IntegrationResponseKey",
+    "Name",
+    "FailOnWarnings",
+];
+
+struct Translator<'t> {
+    resolver: Resolver<'t>,
+    origins: BTreeMap<String, (String, bool)>,
+    /// Each resource of the stack that exists in this deployment, with its type, in template order.
+    resources: Vec<(String, String)>,
+}
+
+impl Translator<'_> {
+    fn record(&mut self, path: &str, origin: String, verbatim: bool) {
+        self.origins.insert(path.to_string(), (origin, verbatim));
+    }
+
+    fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = String> + 'a {
+        self.resources
+            .iter()
+            .filter(move |(_, k)| k == kind)
+            .map(|(id, _)| id.clone())
+    }
+
+    fn property(&mut self, id: &str, property: &str) -> Option<Value> {
+        let value = self.resolver.stack().resources[id]
+            .get("Properties")?
+            .get(property)?;
+        self.resolver
+            .resolve(value, &format!("Resources.{id}.Properties.{property}"))
+    }
+
+    fn string_property(&mut self, id: &str, property: &str) -> Option<String> {
+        let value = self.resolver.stack().resources[id]
+            .get("Properties")?
+            .get(property)?;
+        self.resolver
+            .string(value, &format!("Resources.{id}.Properties.{property}"))
+    }
+
+    /// Whether a resource's `ApiId` is the API being served.
+    fn belongs_to(&mut self, id: &str, api: &str) -> bool {
+        self.string_property(id, "ApiId")
+            .is_some_and(|a| a == api_id(api))
+    }
+
+    /// A resource's properties as definition fields (`RouteResponseSelectionExpression` →
+    /// `routeResponseSelectionExpression`), resolved, recorded under `path`.
+    fn fields(&mut self, id: &str, path: &str) -> Map<String, Value> {
+        let origin = format!("Resources.{id}.Properties");
+        self.record(path, origin.clone(), false);
+        let properties = self.resolver.stack().resources[id]
+            .get("Properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut fields = Map::new();
+        for (property, value) in &properties {
+            if STRUCTURAL.contains(&property.as_str()) {
+                continue;
+            }
+            let field = camel(property);
+            let field_path = join(path, &field);
+            let property_path = join(&origin, property);
+            let Some(mut value) = self.resolver.resolve(value, &property_path) else {
+                continue;
+            };
+            // Template keys are often written `\$default` in templates, for CloudFormation's sake.
+            if property == "TemplateSelectionExpression" {
+                if let Value::String(text) = &value {
+                    value = Value::String(text.replace("\\$", "$"));
+                }
+            }
+            let verbatim = VERBATIM.contains(&property.as_str());
+            self.record(&field_path, property_path, verbatim);
+            fields.insert(field, value);
+        }
+        fields
+    }
+
+    fn definition(&mut self, api: &str) -> Value {
+        let mut top = self.fields(api, "");
+        let name = self
+            .string_property(api, "Name")
+            .unwrap_or_else(|| api.to_string());
+        top.insert("name".into(), name.into());
+        self.record("name", format!("Resources.{api}.Properties.Name"), false);
+        top.insert("apiId".into(), api_id(api).into());
+        top.insert("region".into(), self.resolver.stack().region.clone().into());
+
+        for stage in self.of_type("AWS::ApiGatewayV2::Stage").collect::<Vec<_>>() {
+            if !self.belongs_to(&stage, api) {
+                continue;
+            }
+            if let Some(name) = self.string_property(&stage, "StageName") {
+                top.insert("stage".into(), name.into());
+                self.record(
+                    "stage",
+                    format!("Resources.{stage}.Properties.StageName"),
+                    false,
+                );
+            }
+            if let Some(variables) = self.property(&stage, "StageVariables") {
+                top.insert("stageVariables".into(), variables);
+                self.record(
+                    "stageVariables",
+                    format!("Resources.{stage}.Properties.StageVariables"),
+                    true,
+                );
+            }
+            break;
+        }
+
+        let mut models = Map::new();
+        for model in self.of_type("AWS::ApiGatewayV2::Model").collect::<Vec<_>>() {
+            if self.belongs_to(&model, api) {
+                let name = self
+                    .string_property(&model, "Name")
+                    .unwrap_or_else(|| model.clone());
+                let fields = self.fields(&model, &format!("models.{name}"));
+                models.insert(name, Value::Object(fields));
+            }
+        }
+
+        let mut integrations = Map::new();
+        for integration in self
+            .of_type("AWS::ApiGatewayV2::Integration")
+            .collect::<Vec<_>>()
+        {
+            if self.belongs_to(&integration, api) {
+                let path = format!("integrations.{integration}");
+                let fields = self.fields(&integration, &path);
+                integrations.insert(integration, Value::Object(fields));
+            }
+        }
+        for response in self
+            .of_type("AWS::ApiGatewayV2::IntegrationResponse")
+            .collect::<Vec<_>>()
+        {
+            if !self.belongs_to(&response, api) {
+                continue;
+            }
+            let owner = self
+                .string_property(&response, "IntegrationId")
+                .unwrap_or_default();
+            let key = self
+                .string_property(&response, "IntegrationResponseKey")
+                .unwrap_or_default();
+            let path = format!("integrations.{owner}.integrationResponses.{key}");
+            let fields = self.fields(&response, &path);
+            match integrations.get_mut(&owner).and_then(Value::as_object_mut) {
+                Some(integration) => {
+                    let responses = integration
+                        .entry("integrationResponses")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    responses[key.as_str()] = Value::Object(fields);
+                }
+                None => self.resolver.report(
+                    &format!("Resources.{response}.Properties.IntegrationId"),
+                    ProblemKind::InvalidValue {
+                        detail: format!(
+                            "`{owner}` is no AWS::ApiGatewayV2::Integration of this API"
+                        ),
+                    },
+                ),
+            }
+        }
+
+        let mut routes = Map::new();
+        let mut route_keys = HashMap::new();
+        for route in self.of_type("AWS::ApiGatewayV2::Route").collect::<Vec<_>>() {
+            if !self.belongs_to(&route, api) {
+                continue;
+            }
+            let key = self.string_property(&route, "RouteKey").unwrap_or_default();
+            if let Some(first) = route_keys.insert(key.clone(), route.clone()) {
+                self.resolver.report(
+                    &format!("Resources.{route}.Properties.RouteKey"),
+                    ProblemKind::InvalidValue {
+                        detail: format!("route `{key}` is defined by {first} already"),
+                    },
+                );
+                continue;
+            }
+            let path = format!("routes.{key}");
+            let fields = self.fields(&route, &path);
+            routes.insert(key, Value::Object(fields));
+        }
+        for response in self
+            .of_type("AWS::ApiGatewayV2::RouteResponse")
+            .collect::<Vec<_>>()
+        {
+            if !self.belongs_to(&response, api) {
+                continue;
+            }
+            let owner = self
+                .string_property(&response, "RouteId")
+                .unwrap_or_default();
+            let key = self
+                .string_property(&response, "RouteResponseKey")
+                .unwrap_or_default();
+            let route_key = route_keys
+                .iter()
+                .find(|(_, id)| **id == owner)
+                .map(|(k, _)| k.clone());
+            let Some(route_key) = route_key else {
+                self.resolver.report(
+                    &format!("Resources.{response}.Properties.RouteId"),
+                    ProblemKind::InvalidValue {
+                        detail: format!("`{owner}` is no AWS::ApiGatewayV2::Route of this API"),
+                    },
+                );
+                continue;
+            };
+            let path = format!("routes.{route_key}.routeResponses.{key}");
+            let fields = self.fields(&response, &path);
+            let route = routes[route_key.as_str()]
+                .as_object_mut()
+                .expect("a route is an object");
+            let responses = route
+                .entry("routeResponses")
+                .or_insert_with(|| Value::Object(Map::new()));
+            responses[key.as_str()] = Value::Object(fields);
+        }
+
+        let mut authorizers = Map::new();
+        for authorizer in self
+            .of_type("AWS::ApiGatewayV2::Authorizer")
+            .collect::<Vec<_>>()
+        {
+            if self.belongs_to(&authorizer, api) {
+                let fields = self.fields(&authorizer, &format!("authorizers.{authorizer}"));
+                authorizers.insert(authorizer, Value::Object(fields));
+            }
+        }
+
+        for (section, value) in [
+            ("models", models),
+            ("integrations", integrations),
+            ("routes", routes),
+        ] {
+            top.insert(section.into(), Value::Object(value));
+        }
+        if !authorizers.is_empty() {
+            top.insert("authorizers".into(), Value::Object(authorizers));
+        }
+        Value::Object(top)
+    }
+}
+
+/// Reads a template's parameters: each override, else its `Default`, lists split as CloudFormation splits them.
+fn parameters(
+    template: &Value,
+    options: &TemplateOptions,
+    problems: &mut Vec<(String, ProblemKind)>,
+) -> Map<String, Value> {
+    let mut values = Map::new();
+    let declared = template.get("Parameters").and_then(Value::as_object);
+    for (name, parameter) in declared.into_iter().flatten() {
+        let value = match (options.parameters.get(name), parameter.get("Default")) {
+            (Some(given), _) => Value::String(given.clone()),
+            (None, Some(Value::String(text))) => Value::String(text.clone()),
+            (None, Some(Value::Number(n))) => Value::String(n.to_string()),
+            (None, Some(Value::Array(items))) => Value::Array(items.clone()),
+            (None, Some(other)) => Value::String(other.to_string()),
+            (None, None) => {
+                problems.push((
+                    format!("Parameters.{name}"),
+                    ProblemKind::InvalidValue {
+                        detail: format!("parameter `{name}` has no Default: give it with --parameter-overrides {name}=VALUE"),
+                    },
+                ));
+                continue;
+            }
+        };
+        let is_list = parameter
+            .get("Type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"));
+        let value = match value {
+            Value::String(text) if is_list => {
+                Value::from(text.split(',').map(str::trim).collect::<Vec<_>>())
+            }
+            other => other,
+        };
+        values.insert(name.clone(), value);
+    }
+    for name in options.parameters.keys() {
+        if !declared.is_some_and(|d| d.contains_key(name)) {
+            problems.push((
+                "Parameters".into(),
+                ProblemKind::InvalidValue {
+                    detail: format!(
+                        "--parameter-overrides names `{name}`, which the template does not declare"
+                    ),
+                },
+            ));
+        }
+    }
+    values
+}
+
+/// The template's resources, SAM's expanded when the template uses SAM's transform.
+fn resources(template: &Value) -> Map<String, Value> {
+    let declared = template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let transforms = match template.get("Transform") {
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !transforms.contains(&SAM_TRANSFORM) {
+        return declared;
+    }
+    let globals = template.get("Globals");
+    let mut expanded = Map::new();
+    for (id, resource) in declared {
+        let kind = resource
+            .get("Type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let global = |section: &str| globals.and_then(|g| g.get(section));
+        match kind {
+            "AWS::Serverless::WebSocketApi" => {
+                let properties = resource.get("Properties").cloned().unwrap_or_default();
+                let properties = sam::with_globals(global("WebSocketApi"), &properties);
+                for (generated, mut value) in sam::expand_websocket_api(&id, &properties) {
+                    if let Some(condition) = resource.get("Condition") {
+                        value["Condition"] = condition.clone();
+                    }
+                    expanded.insert(generated, value);
+                }
+            }
+            "AWS::Serverless::Function" => {
+                let mut resource = resource.clone();
+                let properties = resource.get("Properties").cloned().unwrap_or_default();
+                resource["Properties"] = sam::with_globals(global("Function"), &properties);
+                expanded.insert(id, resource);
+            }
+            _ => {
+                expanded.insert(id, resource);
+            }
+        }
+    }
+    expanded
+}
+
+/// The wsgate definition of the template's WebSocket API (the one `options.api` names, when it has several).
+pub fn translate(
+    template: &Value,
+    lines: &HashMap<String, u32>,
+    default_stack_name: &str,
+    options: &TemplateOptions,
+) -> Result<Translated, Vec<Problem>> {
+    let mut early = Vec::new();
+    let stack = Stack {
+        region: options.region.clone().unwrap_or_else(|| "us-east-1".into()),
+        stack_name: options
+            .stack_name
+            .clone()
+            .unwrap_or_else(|| default_stack_name.into()),
+        parameters: parameters(template, options, &mut early),
+        mappings: template
+            .get("Mappings")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        conditions: template
+            .get("Conditions")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        resources: resources(template),
+    };
+    let mut resolver = Resolver::new(&stack, lines);
+    for (path, kind) in early {
+        resolver.report(&path, kind);
+    }
+    resolver.check_names(template);
+    let ids: Vec<String> = stack.resources.keys().cloned().collect();
+    let mut existing = Vec::new();
+    for id in ids {
+        if resolver.exists(&id) {
+            let kind = stack.resources[&id]
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            existing.push((id.clone(), kind.to_string()));
+        }
+    }
+    let mut translator = Translator {
+        resolver,
+        origins: BTreeMap::new(),
+        resources: existing,
+    };
+    let mut websocket = Vec::new();
+    let mut others = Vec::new();
+    for api in translator
+        .of_type("AWS::ApiGatewayV2::Api")
+        .collect::<Vec<_>>()
+    {
+        match translator.string_property(&api, "ProtocolType").as_deref() {
+            Some("WEBSOCKET") => websocket.push(api),
+            _ => others.push(api),
+        }
+    }
+    let chosen = match (&options.api, &websocket[..]) {
+        (Some(wanted), _) if websocket.contains(wanted) => Some(wanted.clone()),
+        (Some(wanted), _) => {
+            let detail = format!(
+                "--api {wanted}: the template's WebSocket APIs are {}",
+                list(&websocket)
+            );
+            translator
+                .resolver
+                .report("Resources", ProblemKind::NoApi { detail });
+            None
+        }
+        (None, [one]) => Some(one.clone()),
+        (None, []) => {
+            let mut detail =
+                "the template defines no WebSocket API (AWS::ApiGatewayV2::Api with ProtocolType \
+                              WEBSOCKET, or AWS::Serverless::WebSocketApi)"
+                    .to_string();
+            if !others.is_empty() {
+                detail.push_str(&format!("; {} is an HTTP API", list(&others)));
+            }
+            translator
+                .resolver
+                .report("Resources", ProblemKind::NoApi { detail });
+            None
+        }
+        (None, several) => {
+            let detail = format!(
+                "the template defines several WebSocket APIs ({}): choose one with --api LOGICAL_ID",
+                list(several)
+            );
+            translator
+                .resolver
+                .report("Resources", ProblemKind::NoApi { detail });
+            None
+        }
+    };
+    let definition = chosen.map(|api| translator.definition(&api));
+    // A reference is checked where it is written and again where it is resolved: report it once.
+    let mut problems = std::mem::take(&mut translator.resolver.problems);
+    problems.sort_by(|a, b| (a.line, &a.path).cmp(&(b.line, &b.path)));
+    problems.dedup_by(|a, b| a.path == b.path && a.kind == b.kind);
+    match definition {
+        Some(definition) if problems.is_empty() => Ok(Translated {
+            definition,
+            origins: translator.origins,
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join(", ")
+    }
+}
