@@ -56,7 +56,7 @@ async function bindHandlers(gateway, handlers, bindings) {
 }
 
 async function serve({ serve: args, handlers, tlsNote }) {
-  const gateway = new Gateway(args.file)
+  const gateway = new Gateway(args.file, args.template)
   if (args.handlers) {
     for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
   }

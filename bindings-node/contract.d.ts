@@ -150,6 +150,21 @@ export interface ServeOptions {
   tlsDir?: string | null
 }
 
+/**
+ * What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
+ * check|route|serve`'s flags, the Python and Node packages' `template` options. A wsgate definition ignores them.
+ */
+export interface TemplateOptions {
+  /** The logical id of the WebSocket API to serve, when the template has several. */
+  api?: string | null
+  /** Parameter values, over the template's defaults (`sam deploy --parameter-overrides Name=Value ...`). */
+  parameterOverrides?: Record<string, string>
+  /** `AWS::StackName`; else the template's folder name (`sam init` names a project's folder after its stack). */
+  stackName?: string | null
+  /** `AWS::Region`; else `us-east-1`. */
+  region?: string | null
+}
+
 /** One problem, located. */
 export type Problem = {
   /** The definition's file, when it came from one. */
@@ -209,6 +224,23 @@ export type Problem = {
   code: "unsupported_feature"
   field: string
   default: string
+} | {
+  code: "unknown_intrinsic"
+  name: string
+} | {
+  code: "dangling_reference"
+  name: string
+  suggestion: string | null
+} | {
+  code: "reference_cycle"
+  name: string
+  through: string
+} | {
+  code: "not_local"
+  detail: string
+} | {
+  code: "no_api"
+  detail: string
 })
 
 /**

@@ -1,7 +1,8 @@
 /* The types `index.js` defines itself; napi appends the addon's types below. The values passed as plain objects
    (Trace, Step, SessionOptions, SimulateOptions, ServeOptions, Problem) are the core's, in contract.d.ts. */
 import type {
-  Problem, RegistrationErrorCode, ServeOptions, SessionErrorCode, SessionOptions, SimulateOptions, Step, Trace,
+  Problem, RegistrationErrorCode, ServeOptions, SessionErrorCode, SessionOptions, SimulateOptions, Step,
+  TemplateOptions, Trace,
 } from './contract'
 export * from './contract'
 
@@ -129,7 +130,11 @@ export declare class Connections {
 
 /** An API Gateway WebSocket API, from a definition, with JavaScript functions as its Lambda integrations. */
 export declare class Gateway {
-  constructor(definition: Definition)
+  /**
+   * A wsgate definition or a CloudFormation/SAM template, deployed with `template` (its API, parameter
+   * overrides, stack name and region, as `wsgate serve`'s flags give them).
+   */
+  constructor(definition: Definition, template?: TemplateOptions)
   /** Serves an AWS_PROXY or AWS integration of the definition with `handler`. */
   integration(integrationId: string, handler: Handler): this
   /**

@@ -1,7 +1,8 @@
 /* The types `index.js` defines itself; napi appends the addon's types below. The values passed as plain objects
    (Trace, Step, SessionOptions, SimulateOptions, ServeOptions, Problem) are the core's, in contract.d.ts. */
 import type {
-  Problem, RegistrationErrorCode, ServeOptions, SessionErrorCode, SessionOptions, SimulateOptions, Step, Trace,
+  Problem, RegistrationErrorCode, ServeOptions, SessionErrorCode, SessionOptions, SimulateOptions, Step,
+  TemplateOptions, Trace,
 } from './contract'
 export * from './contract'
 

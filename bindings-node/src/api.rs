@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use serde_json::Value;
+use wsgate_core::config::TemplateOptions;
 use wsgate_core::engine::{self, Session as CoreSession};
 use wsgate_core::{Api, ConfigError, Engine};
 
@@ -12,10 +13,20 @@ use crate::errors::{config_error, gateway_error, session_error};
 
 /// A path, YAML or JSON text, or an object: what every `wsgate` call accepts as a definition. The outer error is
 /// for what is no definition at all; the inner one lists a definition's problems.
-fn read(env: &Env, definition: Unknown) -> Result<std::result::Result<Api, ConfigError>> {
+fn read(
+    env: &Env,
+    definition: Unknown,
+    template: &TemplateOptions,
+) -> Result<std::result::Result<Api, ConfigError>> {
     match definition.get_type()? {
-        ValueType::String => Ok(Api::from_path_or_text(&String::from_unknown(definition)?)),
-        ValueType::Object => Ok(Api::from_value(&env.from_js_value::<Value, _>(definition)?)),
+        ValueType::String => Ok(Api::from_path_or_text_with(
+            &String::from_unknown(definition)?,
+            template,
+        )),
+        ValueType::Object => Ok(Api::from_value_with(
+            &env.from_js_value::<Value, _>(definition)?,
+            template,
+        )),
         _ => Err(gateway_error(
             env,
             "a definition is a path, YAML or JSON text, or an object",
@@ -23,9 +34,15 @@ fn read(env: &Env, definition: Unknown) -> Result<std::result::Result<Api, Confi
     }
 }
 
-/// The definition, or a `ConfigError` with every problem.
-pub fn load(env: &Env, definition: Unknown) -> Result<Api> {
-    read(env, definition)?.map_err(|e| config_error(env, &e))
+/// The definition, or a `ConfigError` with every problem; a CloudFormation/SAM template is deployed with
+/// `template` (`TemplateOptions` in contract.d.ts).
+pub fn load(env: &Env, definition: Unknown, template: Option<Value>) -> Result<Api> {
+    let template: TemplateOptions = match template {
+        Some(template) => serde_json::from_value(template)
+            .map_err(|e| gateway_error(env, format!("template: {e}")))?,
+        None => TemplateOptions::default(),
+    };
+    read(env, definition, &template)?.map_err(|e| config_error(env, &e))
 }
 
 /// One simulated connection: `step(step)` runs a step written as in `tests/vectors` and returns its trace.
@@ -41,7 +58,7 @@ impl Session {
         ts_args_type = "definition: Definition, options?: SessionOptions"
     )]
     pub fn new(env: Env, definition: Unknown, options: Option<Value>) -> Result<Self> {
-        let api = load(&env, definition)?;
+        let api = load(&env, definition, None)?;
         let options =
             engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
         Ok(Self {
@@ -71,7 +88,7 @@ pub fn simulate(
     message: String,
     options: Option<Value>,
 ) -> Result<Value> {
-    let api = load(&env, definition)?;
+    let api = load(&env, definition, None)?;
     let options =
         engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
     let trace = engine::simulate(api, &message, &options).map_err(|e| session_error(&env, &e))?;
@@ -82,7 +99,7 @@ pub fn simulate(
 /// empty array when it loads. Only a definition that is not a path, text or object throws.
 #[napi(ts_args_type = "definition: Definition", ts_return_type = "Problem[]")]
 pub fn check(env: Env, definition: Unknown) -> Result<Value> {
-    Ok(match read(&env, definition)? {
+    Ok(match read(&env, definition, &TemplateOptions::default())? {
         Ok(_) => Value::Array(Vec::new()),
         Err(error) => serde_json::to_value(&error.problems)?,
     })

@@ -26,10 +26,15 @@ pub struct Gateway {
 
 #[napi]
 impl Gateway {
-    #[napi(constructor, ts_args_type = "definition: Definition")]
-    pub fn new(env: Env, definition: Unknown) -> Result<Self> {
+    /// A wsgate definition or a CloudFormation/SAM template, deployed with `template` (its API, parameter
+    /// overrides, stack name and region, as `wsgate serve`'s flags give them).
+    #[napi(
+        constructor,
+        ts_args_type = "definition: Definition, template?: TemplateOptions"
+    )]
+    pub fn new(env: Env, definition: Unknown, template: Option<Value>) -> Result<Self> {
         Ok(Self {
-            api: Some(load(&env, definition)?),
+            api: Some(load(&env, definition, template)?),
             handlers: Vec::new(),
             connections: Live::default(),
         })

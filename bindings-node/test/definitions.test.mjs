@@ -57,6 +57,16 @@ test('what is not a definition, a handler or an integration of the definition is
   assert.throws(() => gw.route('x', undefined), /is a function/)
 })
 
+test('a SAM template is a definition, deployed with the template options', () => {
+  const template = new URL('../../examples/chat/template.yaml', import.meta.url).pathname
+  assert.deepEqual(check(template), [])
+  const gw = new Gateway(template, { parameterOverrides: { StageName: 'prod' } })
+  assert.ok(gw)
+  assert.throws(() => new Gateway(template, { parameterOverrides: { Stage: 'prod' } }), (error) =>
+    error instanceof ConfigError && error.data.problems[0].path === 'Parameters')
+  assert.throws(() => new Gateway(template, { stackname: 'x' }), /template: unknown field `stackname`/)
+})
+
 test('registration and simulated-session errors are typed, with the core code of why', () => {
   const gw = new Gateway(API)
   const coded = (type, code, text = /./) => (error) => error instanceof type && error.code === code && text.test(error.message)

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use pythonize::{depythonize, pythonize};
 use serde_json::Value;
-use wsgate_core::config::IntegrationUri;
+use wsgate_core::config::{IntegrationUri, TemplateOptions};
 use wsgate_core::engine::{self, Session, SessionOptions, SimulateOptions};
 use wsgate_core::{Api, Engine};
 
@@ -22,17 +22,28 @@ pub struct PyApi {
     api: Option<Api>,
 }
 
-/// A path, YAML or JSON text, or a dict: what every `wsgate` call accepts as a definition.
-pub fn load(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Api> {
+/// A path, YAML or JSON text, or a dict: what every `wsgate` call accepts as a definition; a CloudFormation/SAM
+/// template is deployed with `template` (a `TemplateOptions` dict).
+pub fn load(
+    py: Python<'_>,
+    definition: &Bound<'_, PyAny>,
+    template: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Api> {
+    let template: TemplateOptions = match template {
+        Some(template) => {
+            depythonize(template).map_err(|e| PyTypeError::new_err(format!("template: {e}")))?
+        }
+        None => TemplateOptions::default(),
+    };
     let loaded = if let Ok(text) = definition.cast::<PyString>() {
         let text = text.to_cow()?.into_owned();
-        py.detach(|| Api::from_path_or_text(&text))
+        py.detach(|| Api::from_path_or_text_with(&text, &template))
     } else if definition.is_instance_of::<PyDict>() {
         let value: Value =
             depythonize(definition).map_err(|e| PyTypeError::new_err(e.to_string()))?;
-        py.detach(|| Api::from_value(&value))
+        py.detach(|| Api::from_value_with(&value, &template))
     } else if let Ok(path) = definition.extract::<PathBuf>() {
-        py.detach(|| Api::from_path(&path))
+        py.detach(|| Api::from_path_with(&path, &template))
     } else {
         return Err(PyTypeError::new_err(
             "a definition is a path, YAML or JSON text, or a dict",
@@ -63,9 +74,14 @@ fn in_use(py: Python<'_>) -> PyErr {
 #[pymethods]
 impl PyApi {
     #[new]
-    fn new(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (definition, template=None))]
+    fn new(
+        py: Python<'_>,
+        definition: &Bound<'_, PyAny>,
+        template: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         Ok(Self {
-            api: Some(load(py, definition)?),
+            api: Some(load(py, definition, template)?),
         })
     }
 
@@ -141,7 +157,7 @@ impl PySession {
         definition: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let api = load(py, definition)?;
+        let api = load(py, definition, None)?;
         let options: Value = match options {
             Some(options) => {
                 depythonize(options).map_err(|e| PyTypeError::new_err(e.to_string()))?
@@ -182,7 +198,7 @@ pub fn simulate<'py>(
     fragments: Option<usize>,
     binary: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let api = load(py, definition)?;
+    let api = load(py, definition, None)?;
     let result: Option<Value> = match result {
         Some(result) => Some(depythonize(result).map_err(|e| PyTypeError::new_err(e.to_string()))?),
         None => None,
@@ -203,7 +219,7 @@ pub fn simulate<'py>(
 /// no definition at all (neither a path, text nor a dict) raises.
 #[pyfunction]
 pub fn check(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    match load(py, definition) {
+    match load(py, definition, None) {
         Ok(_) => Ok(pyo3::types::PyList::empty(py).into_any().unbind()),
         Err(error) if error.is_instance_of::<pyo3::exceptions::PyValueError>(py) => {
             Ok(error.value(py).getattr("problems")?.unbind())

@@ -75,3 +75,15 @@ def test_a_simulated_connection_raises_session_errors_with_the_core_code():
     assert [e.value.code for e in (not_connected, not_a_step, bad_options)] == \
         ["not_connected", "not_a_step", "invalid_options"]
     assert isinstance(not_connected.value, wsgate.GatewayError)
+
+
+def test_a_sam_template_is_a_definition_deployed_with_its_template_options():
+    template = ROOT / "examples" / "chat" / "template.yaml"
+    assert wsgate.Api(template).routes == wsgate.Api(ROOT / "examples" / "chat" / "api.yaml").routes
+    prod = wsgate.Gateway(str(template), {"parameterOverrides": {"StageName": "prod"}, "region": "eu-west-1"})
+    assert prod.api.stage == "prod"
+    with pytest.raises(wsgate.ConfigError) as unknown:
+        wsgate.Api(template, {"parameterOverrides": {"Stage": "prod"}})
+    assert [(p.path, p.code) for p in unknown.value.problems] == [("Parameters", "invalid_value")]
+    with pytest.raises(TypeError, match="stackname"):
+        wsgate.Api(template, {"stackname": "x"})  # type: ignore[typeddict-unknown-key]

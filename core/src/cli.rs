@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::config::{IntegrationType, IntegrationUri};
+use crate::config::{IntegrationType, IntegrationUri, TemplateOptions};
 use crate::engine::{simulate, SimulateOptions};
 use crate::server::ServeOptions;
 use crate::Api;
@@ -28,11 +28,17 @@ enum Command {
     /// Serve the API: WebSocket clients at ws://HOST:PORT/STAGE (and wss://), the @connections API on the same
     /// port (http:// and https://).
     Serve(ServeArgs),
-    /// Print every problem in an API definition (exit 1), or `ok`.
-    Check { file: PathBuf },
+    /// Print every problem in an API definition or CloudFormation/SAM template (exit 1), or `ok`.
+    Check {
+        file: PathBuf,
+        #[command(flatten)]
+        template: TemplateOptions,
+    },
     /// Print, as JSON, what the gateway does with one message, without opening a socket.
     Route {
         file: PathBuf,
+        #[command(flatten)]
+        template: TemplateOptions,
         /// The message text the client sends.
         #[arg(long)]
         message: String,
@@ -44,7 +50,10 @@ enum Command {
 /// `wsgate serve`'s arguments, as every package's `wsgate serve` takes them.
 #[derive(clap::Args, Debug, Serialize)]
 pub struct ServeArgs {
+    /// A wsgate definition, or a CloudFormation/SAM template.
     pub file: PathBuf,
+    #[command(flatten)]
+    pub template: TemplateOptions,
     #[command(flatten)]
     pub options: ServeOptions,
     /// In-process handlers (the Python and Node packages): a directory of Lambda handler files, for integrations
@@ -79,7 +88,7 @@ pub enum Outcome {
     },
     /// Serve the (valid) definition with these options and handlers.
     Serve {
-        args: ServeArgs,
+        args: Box<ServeArgs>,
         handlers: Vec<HandlerBinding>,
     },
 }
@@ -145,16 +154,17 @@ where
         }
     };
     match cli.command {
-        Command::Check { file } => match Api::from_path(&file) {
+        Command::Check { file, template } => match Api::from_path_with(&file, &template) {
             Ok(_) => Outcome::out("ok".into()),
             Err(e) => Outcome::fail(e.to_string()),
         },
         Command::Route {
             file,
+            template,
             message,
             options,
         } => {
-            let api = match Api::from_path(&file) {
+            let api = match Api::from_path_with(&file, &template) {
                 Ok(api) => api,
                 Err(e) => return Outcome::fail(e.to_string()),
             };
@@ -165,14 +175,17 @@ where
                 Err(e) => Outcome::fail(e.to_string()),
             }
         }
-        Command::Serve(args) => match Api::from_path(&args.file) {
+        Command::Serve(args) => match Api::from_path_with(&args.file, &args.template) {
             Ok(api) => {
                 let handlers = args
                     .handlers
                     .as_deref()
                     .map(|handlers| handler_bindings(&api, handlers))
                     .unwrap_or_default();
-                Outcome::Serve { args, handlers }
+                Outcome::Serve {
+                    args: Box::new(args),
+                    handlers,
+                }
             }
             Err(e) => Outcome::fail(e.to_string()),
         },

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use strum::VariantNames;
 
-use crate::config::RegistrationError;
+use crate::config::{RegistrationError, TemplateOptions};
 use crate::engine::{LambdaContext, SessionError, SessionOptions, SimulateOptions, Step, Trace};
 use crate::server::ServeOptions;
 use crate::Problem;
@@ -410,6 +410,7 @@ fn the_bindings_types_are_the_rust_types() {
         .add::<SessionOptions>(accepted.clone())
         .add::<SimulateOptions>(accepted.clone())
         .add::<ServeOptions>(accepted.clone())
+        .add::<TemplateOptions>(accepted.clone())
         .add::<Problem>(returned.clone())
         .add::<LambdaContext>(returned.clone())
         .codes(SESSION_ERROR, SESSION_ERROR_TEXT, SessionError::VARIANTS)
@@ -422,7 +423,8 @@ fn the_bindings_types_are_the_rust_types() {
     let python = Shapes::new()
         .add::<Trace>(returned)
         .add::<Step>(accepted.clone())
-        .add::<SessionOptions>(accepted)
+        .add::<SessionOptions>(accepted.clone())
+        .add::<TemplateOptions>(accepted)
         .codes(SESSION_ERROR, SESSION_ERROR_TEXT, SessionError::VARIANTS)
         .codes(
             REGISTRATION_ERROR,

@@ -13,7 +13,7 @@
 from typing import Any, List, Optional
 
 from . import _wsgate
-from .contract import SessionOptions, Step, Trace
+from .contract import SessionOptions, Step, TemplateOptions, Trace
 from .errors import (
     ConfigError,
     GatewayError,
@@ -71,6 +71,7 @@ __all__ = [
     "SessionError",
     "SessionOptions",
     "Step",
+    "TemplateOptions",
     "Trace",
     "check",
     "simulate",

@@ -74,7 +74,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return int(outcome["code"])
     args = outcome["serve"]
     try:
-        gateway = Gateway(args["file"])
+        gateway = Gateway(args["file"], args["template"])
         for line in bind_handlers(gateway, args["handlers"], outcome["handlers"]) if args["handlers"] else []:
             print(f"handler: {line}", file=sys.stderr)
         options = args["options"]

@@ -2,7 +2,7 @@
 from os import PathLike
 from typing import Any, Callable, Dict, List, Optional, Union, final
 
-from .contract import SessionOptions, Step, Trace
+from .contract import SessionOptions, Step, TemplateOptions, Trace
 
 _Definition = Union[str, PathLike[str], Dict[str, Any]]
 
@@ -10,7 +10,7 @@ __all__ = ["Api", "Done", "LambdaContext", "Server", "Session", "check", "cli", 
 
 @final
 class Api:
-    def __new__(cls, definition: _Definition) -> Api: ...
+    def __new__(cls, definition: _Definition, template: Optional[TemplateOptions] = None) -> Api: ...
     @property
     def name(self) -> str: ...
     @property

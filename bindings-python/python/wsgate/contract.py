@@ -135,6 +135,19 @@ class SessionOptions(TypedDict, total=False):
     """Seed of the request and message ids."""
 
 
+class TemplateOptions(TypedDict, total=False):
+    """What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
+    check|route|serve`'s flags, the Python and Node packages' `template` options. A wsgate definition ignores them."""
+    api: Union[str, None]
+    """The logical id of the WebSocket API to serve, when the template has several."""
+    parameterOverrides: Dict[str, Any]
+    """Parameter values, over the template's defaults (`sam deploy --parameter-overrides Name=Value ...`)."""
+    stackName: Union[str, None]
+    """`AWS::StackName`; else the template's folder name (`sam init` names a project's folder after its stack)."""
+    region: Union[str, None]
+    """`AWS::Region`; else `us-east-1`."""
+
+
 SessionErrorCode = Union[Literal["not_a_step"], Literal["invalid_options"], Literal["already_connected"], Literal["connect_rejected"], Literal["not_open"], Literal["not_connected"], Literal["unfinished_message"], Literal["pad_too_long"]]
 """Why a simulated connection cannot run a step: a SessionError's code."""
 

@@ -17,6 +17,7 @@ import sys
 from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar, Union
 
 from . import _wsgate
+from .contract import TemplateOptions
 from .errors import GatewayError
 
 Api = _wsgate.Api
@@ -104,10 +105,12 @@ class Server:
 
 
 class Gateway:
-    """An API Gateway WebSocket API, from a definition (a path, YAML or JSON text, a dict, or an ``Api``)."""
+    """An API Gateway WebSocket API, from a definition (a path, YAML or JSON text, a dict, or an ``Api``): a wsgate
+    definition or a CloudFormation/SAM template, deployed with ``template`` (its API, parameter overrides, stack name
+    and region, as ``wsgate serve``'s flags give them)."""
 
-    def __init__(self, api: Union[Definition, "_wsgate.Api"]) -> None:
-        self.api = api if isinstance(api, _wsgate.Api) else _wsgate.Api(api)
+    def __init__(self, api: Union[Definition, "_wsgate.Api"], template: Optional[TemplateOptions] = None) -> None:
+        self.api = api if isinstance(api, _wsgate.Api) else _wsgate.Api(api, template)
         self.connections = Connections(self)
         self._handlers: Dict[str, Handler] = {}
         self._raw: Optional[_wsgate.Server] = None

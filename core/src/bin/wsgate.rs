@@ -95,8 +95,8 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-        Outcome::Serve { args, .. } => match Api::from_path(&args.file) {
-            Ok(api) => serve(api, args),
+        Outcome::Serve { args, .. } => match Api::from_path_with(&args.file, &args.template) {
+            Ok(api) => serve(api, *args),
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)

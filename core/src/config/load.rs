@@ -475,7 +475,7 @@ impl Loader {
         }
         for (key, value, path) in entries {
             if super::reserved_route_key(&key) {
-                let suggestion = nearest(&key, &super::SPECIAL_ROUTE_KEYS);
+                let suggestion = nearest(&key, super::SPECIAL_ROUTE_KEYS);
                 self.invalid(
                     &path,
                     format!(

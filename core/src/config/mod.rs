@@ -197,22 +197,30 @@ impl Api {
     /// Loads a definition given as one string, as the bindings take it: text that is one line and not a JSON
     /// object is a path, anything else YAML or JSON text.
     pub fn from_path_or_text(definition: &str) -> Result<Self, ConfigError> {
+        Self::from_path_or_text_with(definition, &TemplateOptions::default())
+    }
+
+    /// [`Api::from_path_or_text`], deploying a template with `options`.
+    pub fn from_path_or_text_with(
+        definition: &str,
+        options: &TemplateOptions,
+    ) -> Result<Self, ConfigError> {
         let is_path = !definition.contains('\n') && !definition.trim_start().starts_with('{');
         if is_path {
-            Self::from_path(definition)
+            Self::from_path_with(definition, options)
         } else {
-            Self::from_str(definition)
+            load::load(definition, None, options)
         }
     }
 
     /// Loads a definition from a JSON value (as the bindings receive dicts and objects).
     pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
-        load::load_document(
-            value.clone(),
-            HashMap::new(),
-            None,
-            &TemplateOptions::default(),
-        )
+        Self::from_value_with(value, &TemplateOptions::default())
+    }
+
+    /// [`Api::from_value`], deploying a template with `options`.
+    pub fn from_value_with(value: &Value, options: &TemplateOptions) -> Result<Self, ConfigError> {
+        load::load_document(value.clone(), HashMap::new(), None, options)
     }
 }
 

@@ -15,17 +15,66 @@ use super::source::join;
 use super::{Problem, ProblemKind};
 use intrinsics::{api_id, line_of, Resolver, Stack};
 
-/// What a local deployment of a template is given, as `sam deploy` would be.
-#[derive(Debug, Clone, Default)]
+/// What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
+/// check|route|serve`'s flags, the Python and Node packages' `template` options. A wsgate definition ignores them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct TemplateOptions {
-    /// The logical id of the API to serve, when the template has several.
+    /// The logical id of the WebSocket API to serve, when the template has several.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "LOGICAL_ID"))]
     pub api: Option<String>,
-    /// `--parameter-overrides Name=Value`.
-    pub parameters: BTreeMap<String, String>,
-    /// `AWS::StackName`; the template's folder name when not given (`sam init` names a project's folder after it).
+    /// Parameter values, over the template's defaults (`sam deploy --parameter-overrides Name=Value ...`).
+    #[cfg_attr(feature = "cli", arg(long = "parameter-overrides", value_name = "NAME=VALUE", num_args = 1.., value_parser = parse_parameter))]
+    #[serde(rename = "parameterOverrides", with = "pairs")]
+    #[cfg_attr(test, schemars(with = "BTreeMap<String, String>"))]
+    pub parameters: Vec<(String, String)>,
+    /// `AWS::StackName`; else the template's folder name (`sam init` names a project's folder after its stack).
+    #[cfg_attr(feature = "cli", arg(long))]
     pub stack_name: Option<String>,
-    /// `AWS::Region`, `us-east-1` when not given.
+    /// `AWS::Region`; else `us-east-1`.
+    #[cfg_attr(feature = "cli", arg(long))]
     pub region: Option<String>,
+}
+
+/// Parameter overrides as a JSON object (`{"Stage": "prod"}`), in the order given.
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        pairs: &[(String, String)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        map.into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => Ok((k, s)),
+                serde_json::Value::Number(n) => Ok((k, n.to_string())),
+                other => Err(serde::de::Error::custom(format!(
+                    "parameter `{k}` is {other}, not a string"
+                ))),
+            })
+            .collect()
+    }
+}
+
+/// `Name=Value`, or SAM's `ParameterKey=Name,ParameterValue=Value`.
+#[cfg(feature = "cli")]
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    let sam = text
+        .strip_prefix("ParameterKey=")
+        .and_then(|rest| rest.split_once(",ParameterValue="));
+    match sam.or_else(|| text.split_once('=')) {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
 }
 
 const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
@@ -379,7 +428,13 @@ fn parameters(
     let mut values = Map::new();
     let declared = template.get("Parameters").and_then(Value::as_object);
     for (name, parameter) in declared.into_iter().flatten() {
-        let value = match (options.parameters.get(name), parameter.get("Default")) {
+        let given = options
+            .parameters
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v);
+        let value = match (given, parameter.get("Default")) {
             (Some(given), _) => Value::String(given.clone()),
             (None, Some(Value::String(text))) => Value::String(text.clone()),
             (None, Some(Value::Number(n))) => Value::String(n.to_string()),
@@ -395,6 +450,22 @@ fn parameters(
                 continue;
             }
         };
+        let allowed = parameter.get("AllowedValues").and_then(Value::as_array);
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), String::from);
+        if let (Some(allowed), Value::String(given)) = (allowed, &value) {
+            if !allowed.iter().any(|a| text(a) == *given) {
+                let allowed: Vec<String> = allowed.iter().map(text).collect();
+                problems.push((
+                    format!("Parameters.{name}"),
+                    ProblemKind::InvalidValue {
+                        detail: format!(
+                            "`{given}` is not one of the parameter's AllowedValues ({})",
+                            allowed.join(", ")
+                        ),
+                    },
+                ));
+            }
+        }
         let is_list = parameter
             .get("Type")
             .and_then(Value::as_str)
@@ -407,7 +478,7 @@ fn parameters(
         };
         values.insert(name.clone(), value);
     }
-    for name in options.parameters.keys() {
+    for (name, _) in &options.parameters {
         if !declared.is_some_and(|d| d.contains_key(name)) {
             problems.push((
                 "Parameters".into(),
@@ -587,3 +658,6 @@ fn list(ids: &[String]) -> String {
         ids.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests;

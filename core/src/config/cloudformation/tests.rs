@@ -1,0 +1,321 @@
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::config::{Api, TemplateOptions};
+use crate::engine::{Session, SessionOptions, Trace};
+use crate::Engine;
+
+const CHAT_TEMPLATE: &str = include_str!("../../../../examples/chat/template.yaml");
+const CHAT_DEFINITION: &str = include_str!("../../../../examples/chat/api.yaml");
+
+/// Each problem's path, code and line.
+type Located = Vec<(String, &'static str, Option<u32>)>;
+
+fn load(template: &str) -> Result<Api, Located> {
+    load_with(template, &TemplateOptions::default())
+}
+
+fn load_with(template: &str, options: &TemplateOptions) -> Result<Api, Located> {
+    let loaded = super::super::load::load(template, None, options);
+    loaded.map_err(|e| {
+        e.problems
+            .iter()
+            .map(|p| (p.path.clone(), p.kind.code(), p.line))
+            .collect()
+    })
+}
+
+/// What a client sees of one message: the route, the validation, the frames and the close.
+fn seen(api: Api, messages: &[&str]) -> Vec<Value> {
+    let mut session = Session::new(Arc::new(Engine::new(api)), SessionOptions::default());
+    messages
+        .iter()
+        .map(|m| {
+            let trace: Trace = session
+                .step(&json!({"message": m, "result": {"statusCode": 200, "body": "ok"}}))
+                .unwrap();
+            json!([
+                trace.route_key,
+                trace.validation,
+                trace.send,
+                trace.close,
+                trace.integration.map(|i| i.kind)
+            ])
+        })
+        .collect()
+}
+
+#[test]
+fn the_chat_template_serves_the_chat_definition() {
+    let messages = [
+        r#"{"action":"joinroom","room":"lobby"}"#,
+        r#"{"action":"joinroom"}"#,
+        r#"{"action":"sendmessage","message":"hi"}"#,
+        r#"{"action":"nope"}"#,
+        "not json",
+    ];
+    let template = load(CHAT_TEMPLATE).unwrap();
+    assert_eq!(template.name, "chat");
+    assert_eq!(template.stage, "dev");
+    assert_eq!(
+        seen(template, &messages),
+        seen(Api::from_str(CHAT_DEFINITION).unwrap(), &messages)
+    );
+}
+
+#[test]
+fn references_resolve_to_what_a_deployment_returns() {
+    let api = load(CHAT_TEMPLATE).unwrap();
+    let chat = &api.integrations["ChatIntegration"];
+    assert_eq!(
+        chat.uri,
+        Some(crate::config::IntegrationUri::LambdaFunction(
+            "ChatFunction".into()
+        ))
+    );
+    assert_eq!(
+        api.routes["$disconnect"].integration,
+        "ConnectionIntegration"
+    );
+    assert_eq!(api.models["Message"].content_type, "application/json");
+}
+
+#[test]
+fn parameters_take_overrides_and_conditions_follow_them() {
+    let options = TemplateOptions {
+        parameters: vec![("StageName".into(), "prod".into())],
+        ..TemplateOptions::default()
+    };
+    assert_eq!(load_with(CHAT_TEMPLATE, &options).unwrap().stage, "prod");
+    let unknown = TemplateOptions {
+        parameters: vec![("Stage".into(), "prod".into())],
+        ..TemplateOptions::default()
+    };
+    let problems = load_with(CHAT_TEMPLATE, &unknown).unwrap_err();
+    assert_eq!(
+        problems,
+        [("Parameters".to_string(), "invalid_value", Some(8))]
+    );
+}
+
+const SAM_API: &str = r#"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env: { Type: String, Default: test }
+  Zones: { Type: CommaDelimitedList, Default: "a, b,c" }
+Mappings:
+  Timeouts:
+    test: { Millis: 5000 }
+Conditions:
+  WithEcho: !Not [!Equals [!Ref Env, prod]]
+Globals:
+  WebSocketApi:
+    RouteSelectionExpression: $request.body.type
+Resources:
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: !Select [1, !Split ['-', !Sub 'x-${Env}-y']]
+      StageVariables:
+        zone: !Select [2, !Ref Zones]
+        encoded: !Base64 hi
+        az: !Select [0, !GetAZs '']
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt OnConnect.Arn
+        echo:
+          FunctionArn: !If [WithEcho, !GetAtt Echo.Arn, !Ref AWS::NoValue]
+          IntegrationTimeout: !FindInMap [Timeouts, !Ref Env, Millis]
+          RouteResponseSelectionExpression: $default
+  OnConnect:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: app.connect, Runtime: python3.12, CodeUri: src/, FunctionName: !Sub '${AWS::StackName}-connect' }
+  Echo:
+    Type: AWS::Serverless::Function
+    Condition: WithEcho
+    Properties: { Handler: app.echo, Runtime: nodejs20.x, InlineCode: "exports.echo = async () => ({})" }
+"#;
+
+#[test]
+fn sams_websocket_api_expands_as_sam_expands_it() {
+    let options = TemplateOptions {
+        stack_name: Some("demo".into()),
+        region: Some("eu-west-1".into()),
+        ..TemplateOptions::default()
+    };
+    let api = load_with(SAM_API, &options).unwrap();
+    assert_eq!(api.name, "Chat");
+    assert_eq!(api.region, "eu-west-1");
+    assert_eq!(api.stage, "test");
+    assert_eq!(api.route_selection.source(), "$request.body.type");
+    assert_eq!(
+        Value::Object(api.stage_variables.clone()),
+        json!({"zone": "c", "encoded": "aGk=", "az": "eu-west-1a"})
+    );
+    let connect = &api.integrations[&api.routes["$connect"].integration];
+    assert_eq!(
+        connect.uri,
+        Some(crate::config::IntegrationUri::LambdaFunction(
+            "demo-connect".into()
+        ))
+    );
+    let echo = &api.routes["echo"];
+    assert_eq!(echo.integration, "ChatEchoIntegration");
+    assert_eq!(api.integrations["ChatEchoIntegration"].timeout_ms, 5000);
+    assert!(echo.two_way);
+}
+
+#[test]
+fn a_false_condition_removes_what_it_guards() {
+    let options = TemplateOptions {
+        parameters: vec![("Env".into(), "prod".into())],
+        ..TemplateOptions::default()
+    };
+    // With Env=prod the echo route's function is AWS::NoValue: its integration has no URI, which the loader refuses.
+    let problems = load_with(SAM_API, &options).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|(path, _, _)| path.starts_with("Resources.Chat")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_broken_template_names_each_problem_with_its_resource_path_and_line() {
+    let template = "\
+Conditions:
+  A: !Condition B
+  B: !Not [!Condition A]
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: x, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: send
+      Target: !Join ['/', [integrations, !Ref Integ]]
+  Other:
+    Type: AWS::ApiGatewayV2::Route
+    Condition: A
+    Properties: {ApiId: !Ref Api, RouteKey: other, Target: !Frobnicate x}
+  Import:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties: {ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !ImportValue shared-fn}
+";
+    assert_eq!(
+        load(template).unwrap_err(),
+        [
+            ("Conditions.A".to_string(), "reference_cycle", Some(2)),
+            (
+                "Resources.Route.Properties.Target.Fn::Join.1.1.Ref".into(),
+                "dangling_reference",
+                Some(13)
+            ),
+            (
+                "Resources.Other.Properties.Target.Fn::Frobnicate".into(),
+                "unknown_intrinsic",
+                Some(17)
+            ),
+            (
+                "Resources.Import.Properties.IntegrationUri.Fn::ImportValue".into(),
+                "not_local",
+                Some(20)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_loaders_problems_are_given_at_the_templates_places() {
+    let template = "\
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: x, ProtocolType: WEBSOCKET}
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: send
+      Target: integrations/nothing
+  Mock:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: MOCK
+      TimeoutInMillis: 1
+      RequestTemplates:
+        application/json: '#if('
+";
+    assert_eq!(
+        load(template).unwrap_err(),
+        [
+            (
+                "Resources.Api.Properties".to_string(),
+                "missing_field",
+                Some(4)
+            ),
+            (
+                "Resources.Route.Properties.Target".into(),
+                "dangling_target",
+                Some(10)
+            ),
+            (
+                "Resources.Mock.Properties.TimeoutInMillis".into(),
+                "out_of_range",
+                Some(16)
+            ),
+            (
+                "Resources.Mock.Properties.RequestTemplates.application/json".into(),
+                "invalid_template",
+                Some(18)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_template_serves_exactly_one_websocket_api() {
+    let apis = "\
+Resources:
+  Http: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: h, ProtocolType: HTTP}}
+  One: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: one, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.a}}
+  Two: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: two, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.a}}
+";
+    assert_eq!(
+        load(apis).unwrap_err(),
+        [("Resources".to_string(), "no_api", Some(1))]
+    );
+    let two = TemplateOptions {
+        api: Some("Two".into()),
+        ..TemplateOptions::default()
+    };
+    assert_eq!(load_with(apis, &two).unwrap().name, "two");
+    let http = "Resources:\n  Http: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: h, ProtocolType: HTTP}}\n";
+    assert_eq!(load(http).unwrap_err()[0].1, "no_api");
+}
+
+#[test]
+fn json_templates_use_the_long_form() {
+    let json = serde_json::to_string(&json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
+                "Name": {"Fn::Sub": "${AWS::StackName}-ws"}, "ProtocolType": "WEBSOCKET",
+                "RouteSelectionExpression": "$request.body.action"}},
+            "Route": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+                "ApiId": {"Ref": "Api"}, "RouteKey": "$default",
+                "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "Mock"}]]}}},
+            "Mock": {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
+                "ApiId": {"Ref": "Api"}, "IntegrationType": "MOCK"}}
+        }
+    }))
+    .unwrap();
+    let api = Api::from_str(&json).unwrap();
+    assert_eq!(api.name, "wsgate-ws");
+    assert_eq!(api.routes["$default"].integration, "Mock");
+}
