@@ -54,6 +54,7 @@ const ERRORS = {
 const SETTLE = Symbol('settle')
 const DEADLINE = Symbol('deadline')
 const REGION = Symbol('region')
+const MEMORY = Symbol('memory')
 const VALUES = Symbol('values')
 
 /**
@@ -61,16 +62,17 @@ const VALUES = Symbol('values')
  * core's (`native.lambdaContext`), fetched once the handler first reads one of them, as most handlers never do.
  */
 class LambdaContext {
-  constructor(functionName, timeoutMs, region, settle) {
+  constructor(functionName, timeoutMs, memoryMb, region, settle) {
     this.functionName = functionName
     this.callbackWaitsForEmptyEventLoop = true
     this[DEADLINE] = Date.now() + timeoutMs
     this[REGION] = region
+    this[MEMORY] = memoryMb
     this[SETTLE] = settle
   }
 
   get [VALUES]() {
-    const values = native.lambdaContext(this.functionName, this[REGION])
+    const values = native.lambdaContext(this.functionName, this[REGION], this[MEMORY])
     Object.defineProperty(this, VALUES, { value: values })
     return values
   }
@@ -110,7 +112,7 @@ function errorMessage(error) {
  * parameters answers through its callback (or `context.succeed`/`fail`/`done`), and a function of fewer with what
  * it returned. The first answer wins.
  */
-function invoke(handler, event, functionName, timeoutMs, region, answer) {
+function invoke(handler, event, functionName, timeoutMs, memoryMb, region, answer) {
   let answered = false
   const settle = (error, result) => {
     if (answered) return
@@ -119,7 +121,7 @@ function invoke(handler, event, functionName, timeoutMs, region, answer) {
     console.error(`wsgate: the handler of ${functionName} failed:`, error)
     answer(false, errorMessage(error))
   }
-  const context = new LambdaContext(functionName, timeoutMs, region, settle)
+  const context = new LambdaContext(functionName, timeoutMs, memoryMb, region, settle)
   let returned
   try {
     returned = handler(event, context, settle)
@@ -152,8 +154,8 @@ function encode(results) {
 }
 
 /**
- * Returns what the addon delivers a gateway's calls to: a JSON batch of `[id, handler, timeoutMs, functionName,
- * event]`. Results go back through `complete`, as many at once as are ready when the microtasks have run.
+ * Returns what the addon delivers a gateway's calls to: a JSON batch of `[id, handler, timeoutMs, memoryMb,
+ * functionName, event]`. Results go back through `complete`, as many at once as are ready when the microtasks have run.
  */
 function dispatcher(handlers, complete, region) {
   let results = []
@@ -167,8 +169,8 @@ function dispatcher(handlers, complete, region) {
     }
   }
   return function deliver(batch) {
-    for (const [id, index, timeoutMs, functionName, event] of JSON.parse(batch)) {
-      invoke(handlers[index], event, functionName, timeoutMs, region, (ok, value) => {
+    for (const [id, index, timeoutMs, memoryMb, functionName, event] of JSON.parse(batch)) {
+      invoke(handlers[index], event, functionName, timeoutMs, memoryMb, region, (ok, value) => {
         if (results.length === 0) queueMicrotask(flush)
         results.push([id, ok, value])
       })

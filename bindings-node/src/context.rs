@@ -19,7 +19,12 @@ fn log_stream() -> &'static str {
 
 /// Not part of the API: index.js reads it when a handler first reads a context value.
 #[napi(skip_typescript)]
-pub fn lambda_context(function_name: String, region: String) -> Value {
-    serde_json::to_value(LambdaContext::new(&function_name, &region, log_stream()))
-        .expect("a context is JSON")
+pub fn lambda_context(function_name: String, region: String, memory_mb: u32) -> Value {
+    serde_json::to_value(LambdaContext::new(
+        &function_name,
+        &region,
+        memory_mb,
+        log_stream(),
+    ))
+    .expect("a context is JSON")
 }

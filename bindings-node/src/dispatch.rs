@@ -81,6 +81,7 @@ impl Dispatch {
                 id,
                 index,
                 context.timeout_ms,
+                context.memory_mb,
                 &context.function_name,
                 &event,
             );

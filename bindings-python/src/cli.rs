@@ -3,12 +3,12 @@
 
 use pyo3::prelude::*;
 use pythonize::pythonize;
-use wsgate_core::cli::run;
+use wsgate_core::cli::{run, Host};
 
 /// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving, as `wsgate_core::cli::Outcome::to_json`
 /// gives it: `{"stdout", "stderr", "code"}`, or `{"serve", "handlers", "tlsNote"}` for Python to serve.
 #[pyfunction]
 pub fn cli<'py>(py: Python<'py>, argv: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
-    let outcome = py.detach(|| run(argv).to_json());
+    let outcome = py.detach(|| run(argv, Host::Python).to_json());
     Ok(pythonize(py, &outcome)?)
 }

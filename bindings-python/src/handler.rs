@@ -79,7 +79,7 @@ impl LambdaContext {
             function_name: context.function_name,
             function_version: lambda::FUNCTION_VERSION,
             region: region.clone(),
-            memory_limit_in_mb: lambda::MEMORY_LIMIT_IN_MB,
+            memory_limit_in_mb: context.memory_mb,
             log_stream_name: log_stream.clone(),
             aws_request_id: OnceLock::new(),
             deadline: Instant::now() + Duration::from_millis(u64::from(context.timeout_ms)),

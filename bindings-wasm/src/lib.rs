@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wsgate_core::engine::lambda_context::{log_stream_name, LambdaContext};
+use wsgate_core::engine::lambda_context::{log_stream_name, LambdaContext, MEMORY_LIMIT_IN_MB};
 use wsgate_core::engine::{self, Session as CoreSession, SessionError};
 use wsgate_core::Engine;
 
@@ -147,6 +147,7 @@ impl Session {
         to_js(&LambdaContext::new(
             function_name,
             self.session.region(),
+            MEMORY_LIMIT_IN_MB,
             &stream,
         ))
     }

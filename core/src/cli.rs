@@ -2,12 +2,13 @@
 //! packages: the arguments (clap), what `check` and `route` print and their exit codes, and, for `serve`, the
 //! loaded options and which handlers `--handlers` binds. Each package only serves with its own handlers.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::config::{IntegrationType, IntegrationUri, TemplateOptions};
+use crate::config::{FunctionCode, IntegrationType, IntegrationUri, TemplateOptions};
 use crate::engine::{simulate, SimulateOptions};
 use crate::server::ServeOptions;
 use crate::Api;
@@ -63,9 +64,10 @@ pub struct ServeArgs {
     pub handlers: Option<String>,
 }
 
-/// A handler `wsgate serve --handlers` binds: the function `function` of `module` (a file of the `--handlers`
-/// directory, named as Lambda's handler strings name it) or of the `--handlers` module itself (`module` is None),
-/// registered for `integration`, or for `route` when the route key is no integration's id.
+/// A handler a package binds when it serves: the function `function` of `module` (a file of `directory`, named as
+/// Lambda's handler strings name it: `src/app` for `src/app.py` or `src/app.js`; or the code `source` itself), or
+/// of the `--handlers` module (`module` is None), registered for `integration`, or for `route` when the route key
+/// is no integration's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandlerBinding {
     pub integration: Option<String>,
@@ -75,6 +77,28 @@ pub struct HandlerBinding {
     /// A handler string names this function, so a missing one is an error; a module's function named after an
     /// integration or route is optional.
     pub required: bool,
+    /// The `--handlers` directory, or a template function's code folder.
+    pub directory: Option<String>,
+    /// A template function's inline code (`InlineCode`, `Code.ZipFile`), which Lambda runs as its file `index`.
+    pub source: Option<String>,
+}
+
+/// Which functions a package runs in-process: `python3.*` in the Python package, `nodejs*` in the Node one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Binary,
+    Python,
+    Node,
+}
+
+impl Host {
+    fn runs(self, runtime: &str) -> bool {
+        match self {
+            Self::Binary => false,
+            Self::Python => runtime.starts_with("python"),
+            Self::Node => runtime.starts_with("nodejs"),
+        }
+    }
 }
 
 /// What a package's `wsgate` does after [`run`].
@@ -90,12 +114,17 @@ pub enum Outcome {
     Serve {
         args: Box<ServeArgs>,
         handlers: Vec<HandlerBinding>,
+        /// A template's functions: where each runs, one line each for the start-up.
+        functions: Vec<String>,
+        /// The environment variables of the template functions run in-process (they share the process's).
+        environment: BTreeMap<String, String>,
     },
 }
 
 impl Outcome {
     /// The outcome as the packages' `wsgate` commands read it: `{"stdout", "stderr", "code"}` when the command is
-    /// done, or `{"serve": ServeArgs, "handlers": [HandlerBinding, ...], "tlsNote"}` for the package to serve.
+    /// done, or `{"serve": ServeArgs, "handlers": [HandlerBinding, ...], "functions", "environment", "tlsNote"}` for
+    /// the package to serve.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Done {
@@ -103,9 +132,15 @@ impl Outcome {
                 stderr,
                 code,
             } => serde_json::json!({"stdout": stdout, "stderr": stderr, "code": code}),
-            Self::Serve { args, handlers } => {
-                serde_json::json!({"serve": args, "handlers": handlers, "tlsNote": args.options.tls_note()})
-            }
+            Self::Serve {
+                args,
+                handlers,
+                functions,
+                environment,
+            } => serde_json::json!({
+                "serve": args, "handlers": handlers, "functions": functions, "environment": environment,
+                "tlsNote": args.options.tls_note(),
+            }),
         }
     }
 
@@ -126,9 +161,10 @@ impl Outcome {
     }
 }
 
-/// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving. Usage errors exit 2, `--help` and
-/// `--version` 0, a definition with problems 1 (every problem on stderr), as clap and `wsgate check` decide.
-pub fn run<I, T>(argv: I) -> Outcome
+/// Runs `wsgate ARGS...` (`argv[0]` is the program name) up to serving, for the package `host`. Usage errors exit 2,
+/// `--help` and `--version` 0, a definition with problems 1 (every problem on stderr), as clap and `wsgate check`
+/// decide.
+pub fn run<I, T>(argv: I, host: Host) -> Outcome
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -177,14 +213,19 @@ where
         }
         Command::Serve(args) => match Api::from_path_with(&args.file, &args.template) {
             Ok(api) => {
-                let handlers = args
-                    .handlers
-                    .as_deref()
-                    .map(|handlers| handler_bindings(&api, handlers))
-                    .unwrap_or_default();
+                let endpoint = args.options.lambda_endpoint.as_deref();
+                let (template_handlers, functions, environment) =
+                    function_plan(&api, host, endpoint);
+                // Handlers given on the command line replace the template's own.
+                let handlers = match args.handlers.as_deref() {
+                    Some(handlers) => handler_bindings(&api, handlers),
+                    None => template_handlers,
+                };
                 Outcome::Serve {
                     args: Box::new(args),
                     handlers,
+                    functions,
+                    environment,
                 }
             }
             Err(e) => Outcome::fail(e.to_string()),
@@ -213,6 +254,8 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
                         module: Some(module.to_string()),
                         function: function.to_string(),
                         required: true,
+                        directory: Some(handlers.to_string()),
+                        source: None,
                     })
                 }
                 _ => None,
@@ -229,6 +272,8 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
             module: None,
             function: i.id.clone(),
             required: false,
+            directory: None,
+            source: None,
         });
     let mut routes: Vec<&String> = api
         .routes
@@ -242,8 +287,83 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
         module: None,
         function: key.clone(),
         required: false,
+        directory: None,
+        source: None,
     });
     by_integration.chain(by_route).collect()
+}
+
+/// A template's functions, as `host` serves them (docs/behaviour.md §13): those of its runtime in-process (their
+/// bindings), the others at the Lambda endpoint; with one start-up line each, and the environment of those run
+/// in-process.
+pub fn function_plan(
+    api: &Api,
+    host: Host,
+    lambda_endpoint: Option<&str>,
+) -> (Vec<HandlerBinding>, Vec<String>, BTreeMap<String, String>) {
+    let mut bindings = Vec::new();
+    let mut lines = Vec::new();
+    let mut environment = BTreeMap::new();
+    for function in &api.functions {
+        let callers: Vec<&str> = api
+            .integrations
+            .values()
+            .filter(|i| api.function_of(i).is_some_and(|f| f.id == function.id))
+            .map(|i| i.id.as_str())
+            .collect();
+        if callers.is_empty() {
+            continue;
+        }
+        let runtime = function.runtime.as_deref().unwrap_or("no Runtime");
+        let handler = function.handler.as_deref().and_then(|h| h.rsplit_once('.'));
+        let (directory, source) = match &function.code {
+            FunctionCode::Directory(dir) => (Some(dir.to_string_lossy().into_owned()), None),
+            FunctionCode::Inline(code) => (None, Some(code.clone())),
+            FunctionCode::Elsewhere(_) => (None, None),
+        };
+        let local = directory.is_some() || source.is_some();
+        let place = match (host.runs(runtime), handler, local, lambda_endpoint) {
+            (true, Some((module, name)), true, _) => {
+                bindings.extend(callers.iter().map(|id| HandlerBinding {
+                    integration: Some(id.to_string()),
+                    route: None,
+                    // Lambda runs inline code as its file `index`.
+                    module: Some(if source.is_some() {
+                        "index".into()
+                    } else {
+                        module.to_string()
+                    }),
+                    function: name.to_string(),
+                    required: true,
+                    directory: directory.clone(),
+                    source: source.clone(),
+                }));
+                environment.extend(function.environment.clone());
+                "in-process".to_string()
+            }
+            (_, _, _, Some(endpoint)) => format!("at the Lambda endpoint {endpoint}"),
+            (true, None, _, None) => "nowhere: it has no Handler".to_string(),
+            (true, _, false, None) => {
+                "nowhere: its code is not on this machine; give --lambda-endpoint".to_string()
+            }
+            (false, _, _, None) => match host {
+                Host::Binary => {
+                    "nowhere: serve with the wsgate command of `pip install wsgate` (Python) or \
+                                 `npm install wsgate` (Node), or give --lambda-endpoint"
+                        .to_string()
+                }
+                _ => {
+                    "nowhere: this package runs another runtime; give --lambda-endpoint".to_string()
+                }
+            },
+        };
+        let handler = function.handler.as_deref().unwrap_or("no Handler");
+        lines.push(format!(
+            "function {} ({runtime}, {handler}): {place}",
+            function.id
+        ));
+    }
+    (bindings, lines, environment)
 }
 
 #[cfg(test)]
@@ -285,14 +405,14 @@ routes:
         std::fs::create_dir_all(&dir).unwrap();
         let good = definition(&dir, CHAT);
         assert_eq!(
-            done(run(["wsgate", "check", &good])),
+            done(run(["wsgate", "check", &good], Host::Binary)),
             ("ok".into(), String::new(), 0)
         );
         let bad = definition(
             &dir,
             &CHAT.replace("integrations/echo", "integrations/nope"),
         );
-        let (stdout, stderr, code) = done(run(["wsgate", "check", &bad]));
+        let (stdout, stderr, code) = done(run(["wsgate", "check", &bad], Host::Binary));
         assert_eq!((stdout.as_str(), code), ("", 1));
         assert!(stderr.contains("routes.echo.target"), "{stderr}");
         std::fs::remove_dir_all(dir).unwrap();
@@ -300,10 +420,10 @@ routes:
 
     #[test]
     fn usage_errors_exit_2_and_help_exits_0_on_stdout() {
-        let (stdout, stderr, code) = done(run(["wsgate", "route"]));
+        let (stdout, stderr, code) = done(run(["wsgate", "route"], Host::Binary));
         assert_eq!((stdout.as_str(), code), ("", 2));
         assert!(stderr.contains("--message"), "{stderr}");
-        let (stdout, stderr, code) = done(run(["wsgate", "--help"]));
+        let (stdout, stderr, code) = done(run(["wsgate", "--help"], Host::Binary));
         assert_eq!((stderr.as_str(), code), ("", 0));
         assert!(stdout.contains("serve"), "{stdout}");
     }
@@ -339,7 +459,59 @@ routes:
                 module: Some("app".into()),
                 function: "handler".into(),
                 required: true,
+                directory: Some(env!("CARGO_MANIFEST_DIR").into()),
+                source: None,
             }]
+        );
+    }
+
+    #[test]
+    fn a_templates_functions_run_where_their_runtime_is_served() {
+        let template = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/chat/template.yaml"
+        );
+        let api = Api::from_path(template).unwrap();
+        let folder = std::path::Path::new(template)
+            .parent()
+            .unwrap()
+            .canonicalize()
+            .unwrap();
+        let (bindings, lines, environment) = function_plan(&api, Host::Python, None);
+        let bound: Vec<(&str, &str, &str)> = bindings
+            .iter()
+            .map(|b| {
+                let integration = b.integration.as_deref().unwrap();
+                (
+                    integration,
+                    b.module.as_deref().unwrap(),
+                    b.function.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            bound,
+            [
+                ("ConnectionIntegration", "handlers", "connection"),
+                ("ChatIntegration", "handlers", "chat")
+            ]
+        );
+        assert!(bindings
+            .iter()
+            .all(|b| b.directory.as_deref() == Some(folder.to_str().unwrap())));
+        assert_eq!(
+            lines,
+            [
+                "function ConnectionFunction (python3.12, handlers.connection): in-process",
+                "function ChatFunction (python3.12, handlers.chat): in-process"
+            ]
+        );
+        assert_eq!(environment["STAGE"], "dev");
+        let (bindings, lines, _) = function_plan(&api, Host::Node, Some("http://127.0.0.1:3001"));
+        assert!(bindings.is_empty());
+        assert_eq!(
+            lines[1],
+            "function ChatFunction (python3.12, handlers.chat): at the Lambda endpoint http://127.0.0.1:3001"
         );
     }
 }

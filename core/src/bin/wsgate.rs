@@ -75,7 +75,7 @@ fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 }
 
 fn main() -> ExitCode {
-    match cli::run(std::env::args_os()) {
+    match cli::run(std::env::args_os(), cli::Host::Binary) {
         Outcome::Done {
             stdout,
             stderr,
@@ -95,8 +95,15 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-        Outcome::Serve { args, .. } => match Api::from_path_with(&args.file, &args.template) {
-            Ok(api) => serve(api, *args),
+        Outcome::Serve {
+            args, functions, ..
+        } => match Api::from_path_with(&args.file, &args.template) {
+            Ok(api) => {
+                for line in functions {
+                    eprintln!("{line}");
+                }
+                serve(api, *args)
+            }
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)

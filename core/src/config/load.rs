@@ -43,12 +43,18 @@ pub fn load_document(
     if !cloudformation::is_template(&value) {
         return load_value(value, lines, file);
     }
-    // `sam init` names a project's folder after its stack.
+    // The template's folder: code folders are relative to it, as for `sam build`, and `sam init` names a
+    // project's folder after its stack.
     let folder = file
         .as_deref()
         .and_then(|f| std::path::Path::new(f).canonicalize().ok())
-        .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned()));
-    let stack_name = folder.unwrap_or_else(|| "wsgate".into());
+        .and_then(|p| Some(p.parent()?.to_path_buf()))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let stack_name = match (&file, folder.file_name()) {
+        (Some(_), Some(name)) => name.to_string_lossy().into_owned(),
+        _ => "wsgate".into(),
+    };
     let with_file = |problems: Vec<Problem>| ConfigError {
         problems: problems
             .into_iter()
@@ -58,9 +64,10 @@ pub fn load_document(
             })
             .collect(),
     };
-    let translated =
-        cloudformation::translate(&value, &lines, &stack_name, options).map_err(with_file)?;
-    load_value(translated.definition.clone(), HashMap::new(), None).map_err(|error| {
+    let translated = cloudformation::translate(&value, &lines, &stack_name, &folder, options)
+        .map_err(with_file)?;
+    let loaded = load_value(translated.definition.clone(), HashMap::new(), None);
+    let mut api = loaded.map_err(|error| {
         let mut problems: Vec<Problem> = error
             .problems
             .into_iter()
@@ -68,7 +75,9 @@ pub fn load_document(
             .collect();
         problems.sort_by_key(|p| p.line.unwrap_or(u32::MAX));
         with_file(problems)
-    })
+    })?;
+    api.functions = translated.functions;
+    Ok(api)
 }
 
 pub fn load_value(
@@ -175,6 +184,7 @@ impl Loader {
             models,
             integrations,
             routes,
+            functions: Vec::new(),
         })
     }
 

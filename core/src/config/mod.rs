@@ -37,6 +37,50 @@ pub struct Api {
     pub models: BTreeMap<String, Model>,
     pub integrations: BTreeMap<String, Integration>,
     pub routes: HashMap<String, Route>,
+    /// The Lambda functions a CloudFormation/SAM template declares (none for a wsgate definition).
+    pub functions: Vec<Function>,
+}
+
+/// A Lambda function of a template, as Lambda would run it (docs/behaviour.md §13).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Function {
+    /// The logical id.
+    pub id: String,
+    /// `FunctionName`, else the logical id: the name integration URIs call it by.
+    pub name: String,
+    pub runtime: Option<String>,
+    /// `module.function` (`src/app.handler`).
+    pub handler: Option<String>,
+    pub code: FunctionCode,
+    /// `Environment.Variables`.
+    pub environment: BTreeMap<String, String>,
+    pub timeout_seconds: u32,
+    pub memory_mb: u32,
+}
+
+/// Where a function's code is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FunctionCode {
+    /// A folder on this machine (SAM's `CodeUri`), absolute.
+    Directory(std::path::PathBuf),
+    /// The code itself (SAM's `InlineCode`, `Code.ZipFile`): the file `index` of its runtime.
+    Inline(String),
+    /// Only in AWS (an S3 object, a container image): described, not runnable here.
+    Elsewhere(String),
+}
+
+impl Api {
+    /// The template function an integration calls, when its integrationUri names one.
+    pub fn function_of(&self, integration: &Integration) -> Option<&Function> {
+        match &integration.uri {
+            Some(IntegrationUri::LambdaFunction(name)) => {
+                self.functions.iter().find(|f| f.name == *name)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// wsgate's own settings; the defaults are API Gateway's quotas.

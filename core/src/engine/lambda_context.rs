@@ -10,7 +10,7 @@ use super::ids::civil;
 pub const ACCOUNT_ID: &str = "123456789012";
 /// Every function wsgate calls in-process is the unpublished version.
 pub const FUNCTION_VERSION: &str = "$LATEST";
-/// What `memoryLimitInMB` says: Lambda's default memory size.
+/// What `memoryLimitInMB` says when a function does not set its `MemorySize`: Lambda's default.
 pub const MEMORY_LIMIT_IN_MB: u32 = 128;
 
 /// The context's values that do not change during a call; the request id and the remaining time are the binding's,
@@ -32,12 +32,12 @@ pub struct LambdaContext {
 
 impl LambdaContext {
     /// The context of a call of `function_name` in `region`, run by the instance that `log_stream` names.
-    pub fn new(function_name: &str, region: &str, log_stream: &str) -> Self {
+    pub fn new(function_name: &str, region: &str, memory_mb: u32, log_stream: &str) -> Self {
         Self {
             function_name: function_name.to_string(),
             function_version: FUNCTION_VERSION,
             invoked_function_arn: invoked_function_arn(region, function_name),
-            memory_limit_in_mb: MEMORY_LIMIT_IN_MB,
+            memory_limit_in_mb: memory_mb,
             log_group_name: log_group_name(function_name),
             log_stream_name: log_stream.to_string(),
         }
@@ -73,7 +73,7 @@ mod tests {
             stream,
             "2025/12/04/[$LATEST]00000000000000000000000000000abc"
         );
-        let context = LambdaContext::new("chat", "eu-west-1", &stream);
+        let context = LambdaContext::new("chat", "eu-west-1", MEMORY_LIMIT_IN_MB, &stream);
         assert_eq!(
             context.invoked_function_arn,
             "arn:aws:lambda:eu-west-1:123456789012:function:chat"

@@ -15,6 +15,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 
 use crate::config::{Api, Integration, IntegrationType, IntegrationUri};
+use crate::engine::lambda_context::MEMORY_LIMIT_IN_MB;
 use crate::engine::{Connection, Invocation, Outcome};
 
 /// What an in-process handler is told about its call, as a Lambda context would.
@@ -24,8 +25,10 @@ pub struct InvokeContext {
     pub function_name: String,
     /// The API Gateway request id of the event.
     pub request_id: String,
-    /// `timeoutInMillis` of the integration.
+    /// How long the function may run: a template function's `Timeout`, else the integration's `timeoutInMillis`.
     pub timeout_ms: u32,
+    /// A template function's `MemorySize`, else Lambda's default.
+    pub memory_mb: u32,
 }
 
 /// What a handler returns: the Lambda result, or a function error message.
@@ -129,10 +132,18 @@ impl Invoker {
         );
         if lambda {
             if let Some(handler) = self.handler(&invocation, route_key) {
+                // A template's function is itself (its name, timeout and memory); else the integration is.
+                let function = api
+                    .integrations
+                    .get(&invocation.id)
+                    .and_then(|i| api.function_of(i));
                 let context = InvokeContext {
-                    function_name: invocation.id.clone(),
+                    function_name: function
+                        .map_or_else(|| invocation.id.clone(), |f| f.name.clone()),
                     request_id: request_id.to_string(),
-                    timeout_ms: invocation.timeout_ms,
+                    timeout_ms: function
+                        .map_or(invocation.timeout_ms, |f| f.timeout_seconds * 1000),
+                    memory_mb: function.map_or(MEMORY_LIMIT_IN_MB, |f| f.memory_mb),
                 };
                 return match handler(lambda_payload(invocation), context).await {
                     Ok(result) => Outcome::Result(result),

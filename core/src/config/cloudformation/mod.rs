@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use super::source::join;
-use super::{Problem, ProblemKind};
+use super::{Function, FunctionCode, Problem, ProblemKind};
 use intrinsics::{api_id, line_of, Resolver, Stack};
 
 /// What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
@@ -95,6 +95,8 @@ pub fn is_template(document: &Value) -> bool {
 /// A wsgate definition made from a template, and where each of its parts came from.
 pub struct Translated {
     pub definition: Value,
+    /// The template's Lambda functions.
+    pub functions: Vec<Function>,
     /// Definition path → (template path, whether the keys below it are the user's, such as request template
     /// content types, rather than property names).
     origins: BTreeMap<String, (String, bool)>,
@@ -247,6 +249,70 @@ impl Translator<'_> {
             fields.insert(field, value);
         }
         fields
+    }
+
+    /// Every Lambda function of the deployment, its code found from the template's folder.
+    fn functions(&mut self, folder: &std::path::Path) -> Vec<Function> {
+        let ids: Vec<String> = self
+            .resources
+            .iter()
+            .filter(|(_, kind)| {
+                kind == "AWS::Lambda::Function" || kind == "AWS::Serverless::Function"
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.into_iter()
+            .map(|id| self.function(&id, folder))
+            .collect()
+    }
+
+    fn function(&mut self, id: &str, folder: &std::path::Path) -> Function {
+        let name = self
+            .string_property(id, "FunctionName")
+            .unwrap_or_else(|| id.to_string());
+        let number = |this: &mut Self, property: &str, default: u32| {
+            this.string_property(id, property)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(default)
+        };
+        let code = match (
+            self.string_property(id, "InlineCode"),
+            self.property(id, "Code"),
+            self.property(id, "CodeUri"),
+        ) {
+            (Some(inline), _, _) => FunctionCode::Inline(inline),
+            (None, Some(code), _) => match code.get("ZipFile").and_then(Value::as_str) {
+                Some(zip_file) => FunctionCode::Inline(zip_file.to_string()),
+                None => FunctionCode::Elsewhere(code.to_string()),
+            },
+            (None, None, Some(Value::String(uri))) if !uri.starts_with("s3://") => {
+                FunctionCode::Directory(folder.join(uri).components().collect())
+            }
+            (None, None, Some(elsewhere)) => FunctionCode::Elsewhere(elsewhere.to_string()),
+            (None, None, None) => match self.string_property(id, "ImageUri") {
+                Some(image) => FunctionCode::Elsewhere(image),
+                // SAM's CodeUri defaults to the template's folder.
+                None => FunctionCode::Directory(folder.to_path_buf()),
+            },
+        };
+        let environment = self
+            .property(id, "Environment")
+            .and_then(|e| e.get("Variables").and_then(Value::as_object).cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), String::from)))
+            .collect();
+        Function {
+            id: id.to_string(),
+            name,
+            runtime: self.string_property(id, "Runtime"),
+            handler: self.string_property(id, "Handler"),
+            code,
+            environment,
+            // Lambda's defaults.
+            timeout_seconds: number(self, "Timeout", 3),
+            memory_mb: number(self, "MemorySize", 128),
+        }
     }
 
     fn definition(&mut self, api: &str) -> Value {
@@ -546,6 +612,7 @@ pub fn translate(
     template: &Value,
     lines: &HashMap<String, u32>,
     default_stack_name: &str,
+    folder: &std::path::Path,
     options: &TemplateOptions,
 ) -> Result<Translated, Vec<Problem>> {
     let mut early = Vec::new();
@@ -638,6 +705,7 @@ pub fn translate(
         }
     };
     let definition = chosen.map(|api| translator.definition(&api));
+    let functions = translator.functions(folder);
     // A reference is checked where it is written and again where it is resolved: report it once.
     let mut problems = std::mem::take(&mut translator.resolver.problems);
     problems.sort_by(|a, b| (a.line, &a.path).cmp(&(b.line, &b.path)));
@@ -645,6 +713,7 @@ pub fn translate(
     match definition {
         Some(definition) if problems.is_empty() => Ok(Translated {
             definition,
+            functions,
             origins: translator.origins,
         }),
         _ => Err(problems),
