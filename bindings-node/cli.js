@@ -4,18 +4,27 @@
 //
 //   npx wsgate serve api.yaml --handlers ./handlers.mjs   # its exports named after integration ids or route keys
 //   npx wsgate serve api.yaml --handlers lambdas/         # integrationUri handler strings such as chat.handler
+//   npx wsgate serve template.yaml                        # a SAM/CloudFormation template's nodejs* functions
 'use strict'
 
 const { once } = require('node:events')
-const { existsSync } = require('node:fs')
+const { existsSync, mkdtempSync, writeFileSync } = require('node:fs')
 const { createRequire } = require('node:module')
+const { tmpdir } = require('node:os')
 const { join, resolve } = require('node:path')
 const { pathToFileURL } = require('node:url')
 const { Gateway, GatewayError } = require('./index.js')
 const native = require(`./${require('./platform.js')}`)
 
-/** Imports a file of the handlers directory the way Lambda's Node.js runtime finds it: `app` is app.js, .mjs or .cjs. */
-async function importHandlerFile(directory, module) {
+/**
+ * Imports a handler string's file the way Lambda's Node.js runtime finds it: `app` is app.js, .mjs or .cjs of the
+ * code folder; inline code (`InlineCode`, `Code.ZipFile`) is the file index.js of a folder of its own.
+ */
+async function importHandlerFile({ directory, module, source }) {
+  if (source !== null) {
+    directory = mkdtempSync(join(tmpdir(), 'wsgate-inline-'))
+    writeFileSync(join(directory, `${module}.js`), source)
+  }
   const file = ['.js', '.mjs', '.cjs'].map((ext) => join(directory, module + ext)).find((f) => existsSync(f))
   if (!file) throw new GatewayError(`no ${module}.js, ${module}.mjs or ${module}.cjs in ${directory}`)
   return import(pathToFileURL(file).href)
@@ -28,20 +37,22 @@ async function importModule(name) {
   return import(pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(name)).href)
 }
 
-/** Registers the handlers the core chose for `--handlers`; returns what was bound. */
+/**
+ * Registers the handlers the core chose: a folder's files (`--handlers DIR`, a template function's code) by
+ * handler string, a template function's inline code, or the `--handlers` module's exports; returns what was bound.
+ */
 async function bindHandlers(gateway, handlers, bindings) {
-  // The core decided: a binding with a module names a file of the handlers directory, one without is the module's.
   let module
   const bound = []
   for (const binding of bindings) {
     const exports = binding.module !== null
-      ? await importHandlerFile(resolve(handlers), binding.module)
+      ? await importHandlerFile(binding)
       : (module ??= await importModule(handlers))
     // An ES module's exports, or a CommonJS module's module.exports (its `default` when imported).
     const fn = exports[binding.function] ?? exports.default?.[binding.function]
     const name = `${binding.module ?? handlers}.${binding.function}`
     if (typeof fn !== 'function') {
-      if (binding.required) throw new GatewayError(`${name} is not a function in ${handlers}`)
+      if (binding.required) throw new GatewayError(`${name} is not a function in ${binding.directory ?? handlers ?? 'its inline code'}`)
       continue
     }
     if (binding.integration !== null) {
@@ -55,11 +66,12 @@ async function bindHandlers(gateway, handlers, bindings) {
   return bound
 }
 
-async function serve({ serve: args, handlers, tlsNote }) {
+async function serve({ serve: args, handlers, functions, environment, tlsNote }) {
   const gateway = new Gateway(args.file, args.template)
-  if (args.handlers) {
-    for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
-  }
+  // Lambda sets a function's environment before its code loads; in-process functions share this process's.
+  Object.assign(process.env, environment)
+  for (const line of functions) console.error(line)
+  for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
   const server = await gateway.listen(args.options)
   console.log(`listening on ${server.url}`)
   console.error(tlsNote)

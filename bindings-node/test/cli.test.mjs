@@ -28,7 +28,10 @@ function project (files) {
   return dir
 }
 
-/** Runs `wsgate ...args` in `cwd`; resolves with `{ url, child }` once it listens, or `{ code, stderr }` if it exits. */
+/**
+ * Runs `wsgate ...args` in `cwd`; resolves with `{ url, child, exited, stderr() }` once it listens, or
+ * `{ code, stderr }` if it exits.
+ */
 async function start (cwd, ...args) {
   const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
@@ -36,7 +39,7 @@ async function start (cwd, ...args) {
   const exited = once(child, 'exit')
   for await (const line of createInterface({ input: child.stdout })) {
     const listening = line.match(/^listening on (ws:\/\/\S+)$/)
-    if (listening) return { url: listening[1], child, exited }
+    if (listening) return { url: listening[1], child, exited, stderr: () => stderr }
   }
   const [code] = await exited
   return { code, stderr }
@@ -120,4 +123,58 @@ test('a CloudFormation template is served as it is, its integrations bound by lo
   const broken = await start(dir, 'check', 'template.yaml', '--parameter-overrides', 'Greting=hi')
   assert.equal(broken.code, 1)
   assert.match(broken.stderr, /^template\.yaml:3: Parameters: --parameter-overrides names `Greting`/)
+})
+
+const FUNCTIONS = `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        greet: { FunctionArn: !GetAtt Greeter.Arn, RouteResponseSelectionExpression: $default }
+        inline: { FunctionArn: !GetAtt Inline.Arn, RouteResponseSelectionExpression: $default }
+        java: { FunctionArn: !GetAtt Java.Arn }
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: fns/
+      Handler: src/greet.handler
+      MemorySize: 1024
+      Environment: { Variables: { GREETING: hola } }
+  Inline:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/none
+      Code:
+        ZipFile: |
+          exports.handler = async (event, context) => ({ statusCode: 200, body: context.functionName + ' ' + context.getRemainingTimeInMillis() })
+  Java:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: java21, Handler: app.Handler::handleRequest, CodeUri: java/ }
+`
+
+test("a SAM template's Node functions run in-process as the template says; others are named", async () => {
+  const dir = project({ 'template.yaml': FUNCTIONS })
+  mkdirSync(join(dir, 'fns', 'src'), { recursive: true })
+  writeFileSync(join(dir, 'fns', 'src', 'greet.mjs'),
+    'export const handler = async (event, context) => ({ statusCode: 200, body: `${process.env.GREETING} ${context.memoryLimitInMB}` })\n')
+  const { url, child, exited, stderr } = await start(dir, 'serve', 'template.yaml', '--port', '0')
+  try {
+    const ws = await connect(url)
+    assert.equal(await ws.ask({ action: 'greet' }), 'hola 1024')
+    const [name, left] = (await ws.ask({ action: 'inline' })).split(' ')
+    assert.equal(name, 'Inline')
+    assert.ok(Number(left) > 2000 && Number(left) <= 3000, left) // Lambda's default Timeout, 3 s
+    ws.close()
+  } finally {
+    child.kill('SIGTERM')
+    assert.deepEqual(await exited, [0, null])
+  }
+  assert.match(stderr(), /function Java \(java21, app\.Handler::handleRequest\): nowhere: this package runs another runtime; give --lambda-endpoint/)
 })

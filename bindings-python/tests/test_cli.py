@@ -1,6 +1,6 @@
-"""`python -m wsgate serve --handlers`: a module's functions by integration id or route key, or a directory's
-`module.function` handler strings, served with websockets clients talking to them."""
-
+"""`python -m wsgate serve`: a module's functions by integration id or route key (`--handlers`), a directory's
+`module.function` handler strings, and a CloudFormation/SAM template's own functions, served with websockets clients
+talking to them."""
 import signal
 import subprocess
 import sys
@@ -114,3 +114,55 @@ def test_a_broken_template_exits_1_naming_the_resource_and_line(tmp_path):
     assert checked.stderr.startswith(
         "template.yaml:15: Resources.GreetRoute.Properties.Target.Fn::Join.1.1.Ref: `Greeting2` names no parameter, "
         "resource or pseudo parameter of the template (did you mean `Greeting`?) [dangling_reference]"), checked.stderr
+
+
+INLINE = r"""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        greet:
+          FunctionArn: !GetAtt Greeter.Arn
+          RouteResponseSelectionExpression: $default
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Timeout: 7
+      MemorySize: 512
+      Environment:
+        Variables:
+          GREETING: !Sub hello from ${AWS::Region}
+      InlineCode: |
+        import json, os
+        def handler(event, context):
+            return {"statusCode": 200, "body": json.dumps({
+                "greeting": os.environ["GREETING"], "name": context.function_name,
+                "memory": context.memory_limit_in_mb, "left": context.get_remaining_time_in_millis()})}
+"""
+
+
+def test_a_sam_functions_inline_code_runs_in_process_as_lambda_would_run_it(tmp_path):
+    (tmp_path / "template.yaml").write_text(INLINE)
+    process = subprocess.Popen([sys.executable, "-m", "wsgate", "serve", "template.yaml", "--port", "0"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("listening on ws://"), process.stderr.read()
+
+        async def scenario():
+            async with websockets.connect(line.split()[-1]) as ws:
+                return await ask(ws, {"action": "greet"})
+
+        answer = run(scenario())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert answer["greeting"] == "hello from us-east-1"
+    assert (answer["name"], answer["memory"]) == ("Greeter", 512)
+    assert 6000 < answer["left"] <= 7000
+    assert "function Greeter (python3.12, index.handler): in-process" in process.stderr.read()

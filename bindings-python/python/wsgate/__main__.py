@@ -3,6 +3,7 @@ serving with Python handlers.
 
     wsgate serve api.yaml --handlers app        # functions of module app named after integrations/routes
     wsgate serve api.yaml --handlers lambdas/   # integrationUri handler strings such as chat.handler
+    wsgate serve template.yaml                  # a SAM/CloudFormation template's python3.* functions, in-process
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.util
+import os
 import pathlib
 import sys
 from types import ModuleType
@@ -33,24 +35,53 @@ def _module(name_or_file: str) -> ModuleType:
     return importlib.import_module(name_or_file)
 
 
-def bind_handlers(gateway: Gateway, handlers: str, bindings: List[Dict[str, Any]]) -> List[str]:
-    """Registers the handlers the core chose for ``--handlers``: functions of a directory's modules (named by
-    Lambda handler strings such as ``app.handler``, SAM's ``Handler:``), or of one module or .py file (named after
-    integration ids or route keys; those it lacks stay unbound). Returns what was bound."""
-    # The core decided: a binding with a module names a module of the handlers directory, one without is the module's.
-    if any(binding["module"] is not None for binding in bindings):
-        sys.path.insert(0, str(pathlib.Path(handlers).resolve()))
+_loaded: Dict[Any, ModuleType] = {}
+
+
+def _handler_module(binding: Dict[str, Any]) -> ModuleType:
+    """The module a handler string names, as Lambda's Python runtime loads it: ``src/app`` is ``src/app.py`` of the
+    code folder, which is first on ``sys.path`` as Lambda's task root is; inline code is the module ``index``."""
+    key = (binding["directory"], binding["module"], binding["source"])
+    if key in _loaded:
+        return _loaded[key]
+    if binding["source"] is not None:
+        module = ModuleType("index")
+        exec(compile(binding["source"], "index.py", "exec"), module.__dict__)
+    else:
+        directory = pathlib.Path(binding["directory"]).resolve()
+        path = directory / f"{binding['module']}.py"
+        if not path.is_file():
+            raise GatewayError(f"no {binding['module']}.py in {directory}")
+        sys.path.insert(0, str(directory))
+        name = binding["module"].replace("/", ".")
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise GatewayError(f"cannot import {path}")
+        module = importlib.util.module_from_spec(spec)
+        # Registered like an import, unless another folder's module of that name came first.
+        sys.modules.setdefault(name, module)
+        spec.loader.exec_module(module)
+    _loaded[key] = module
+    return module
+
+
+def bind_handlers(gateway: Gateway, handlers: Optional[str], bindings: List[Dict[str, Any]]) -> List[str]:
+    """Registers the handlers the core chose: functions of a folder's modules (named by Lambda handler strings such
+    as ``app.handler``: SAM's ``Handler:``, from ``--handlers DIR`` or a template function's code), a template
+    function's inline code, or functions of the ``--handlers`` module or .py file (named after integration ids or
+    route keys; those it lacks stay unbound). Returns what was bound."""
     own: Optional[ModuleType] = None
     bound = []
     for binding in bindings:
         if binding["module"] is not None:
-            module = importlib.import_module(binding["module"].replace("/", "."))
+            module = _handler_module(binding)
         else:
-            module = own = own or _module(handlers)
+            module = own = own or _module(str(handlers))
         function = getattr(module, binding["function"], None)
         if not callable(function):
             if binding["required"]:
-                raise GatewayError(f"{module.__name__}.{binding['function']} is not a function in {handlers}")
+                where = binding["directory"] or handlers or "its inline code"
+                raise GatewayError(f"{module.__name__}.{binding['function']} is not a function in {where}")
             continue
         name = f"{module.__name__}.{binding['function']}"
         if binding["integration"] is not None:
@@ -75,7 +106,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = outcome["serve"]
     try:
         gateway = Gateway(args["file"], args["template"])
-        for line in bind_handlers(gateway, args["handlers"], outcome["handlers"]) if args["handlers"] else []:
+        # Lambda sets a function's environment before its code loads; in-process functions share this process's.
+        os.environ.update(outcome["environment"])
+        for line in outcome["functions"]:
+            print(line, file=sys.stderr)
+        for line in bind_handlers(gateway, args["handlers"], outcome["handlers"]):
             print(f"handler: {line}", file=sys.stderr)
         options = args["options"]
         asyncio.run(gateway._serve_until_stopped(

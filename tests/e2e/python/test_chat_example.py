@@ -2,6 +2,8 @@
 - the README's first command, `bash examples/chat/serve.sh`: the Lambda handlers, unchanged, behind a local Lambda
   Invoke API and `wsgate serve`;
 - `python -m wsgate serve --handlers examples/chat/handlers.py`: the same handlers, unchanged, in-process;
+- `python -m wsgate serve examples/chat/template.yaml`: the room as a SAM template, its functions (the same
+  handlers) run in-process as the template says;
 - `examples/python-chat/app.py`: handlers written for the Python package, posting with `gw.connections`;
 - `examples/node-chat/server.mjs`: the room's Node Lambda functions, unchanged, in-process in the Node package."""
 
@@ -24,6 +26,8 @@ WAYS = {
     "serve.sh": ["bash", "examples/chat/serve.sh"],
     "python -m wsgate": [PYTHON, "-m", "wsgate", "serve", "examples/chat/api.yaml",
                          "--handlers", "examples/chat/handlers.py", "--tls-dir", str(TLS_DIR)],
+    "python -m wsgate template.yaml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/template.yaml",
+                                       "--tls-dir", str(TLS_DIR)],
     "python-chat": [PYTHON, "examples/python-chat/app.py"],
     "node-chat": ["node", "examples/node-chat/server.mjs"],
 }
