@@ -71,7 +71,9 @@ async function serve({ serve: args, handlers, functions, environment, tlsNote })
   // Lambda sets a function's environment before its code loads; in-process functions share this process's.
   Object.assign(process.env, environment)
   for (const line of functions) console.error(line)
-  for (const line of await bindHandlers(gateway, args.handlers, handlers)) console.error(`handler: ${line}`)
+  const bound = await bindHandlers(gateway, args.handlers, handlers)
+  // A template's functions were named above; --handlers bindings are named here.
+  if (args.handlers) for (const line of bound) console.error(`handler: ${line}`)
   const server = await gateway.listen(args.options)
   console.log(`listening on ${server.url}`)
   console.error(tlsNote)

@@ -110,7 +110,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.environ.update(outcome["environment"])
         for line in outcome["functions"]:
             print(line, file=sys.stderr)
-        for line in bind_handlers(gateway, args["handlers"], outcome["handlers"]):
+        bound = bind_handlers(gateway, args["handlers"], outcome["handlers"])
+        # A template's functions were named above; --handlers bindings are named here.
+        for line in bound if args["handlers"] else []:
             print(f"handler: {line}", file=sys.stderr)
         options = args["options"]
         asyncio.run(gateway._serve_until_stopped(
