@@ -10,6 +10,7 @@ use super::cloudformation::{self, TemplateOptions};
 use super::fields::*;
 use super::names::derive_api_id;
 use super::reader::{is_empty, nearest, problem, Fields, Loader};
+use super::serverless;
 use super::source;
 use super::uri::{classify_uri, stage_variable_refs};
 use super::*;
@@ -32,15 +33,16 @@ pub fn load(
     }
 }
 
-/// A wsgate definition, or a CloudFormation/SAM template translated into one, its problems at the template's own
-/// paths and lines.
+/// A wsgate definition, or a CloudFormation/SAM template or serverless.yml translated into one, its problems at the
+/// file's own paths and lines.
 pub fn load_document(
     value: Value,
     lines: HashMap<String, u32>,
     file: Option<String>,
     options: &TemplateOptions,
 ) -> Result<Api, ConfigError> {
-    if !cloudformation::is_template(&value) {
+    let is_serverless = serverless::is_serverless(&value);
+    if !is_serverless && !cloudformation::is_template(&value) {
         return load_value(value, lines, file);
     }
     // The template's folder: code folders are relative to it, as for `sam build`, and `sam init` names a
@@ -64,17 +66,37 @@ pub fn load_document(
             })
             .collect(),
     };
-    let translated = cloudformation::translate(&value, &lines, &stack_name, &folder, options)
-        .map_err(with_file)?;
-    let loaded = load_value(translated.definition.clone(), HashMap::new(), None);
-    let mut api = loaded.map_err(|error| {
-        let mut problems: Vec<Problem> = error
-            .problems
-            .into_iter()
-            .map(|p| translated.relocate(p, &lines))
-            .collect();
+    // A serverless.yml is served as the template the framework compiles it into, its problems given back at the
+    // serverless.yml's paths.
+    let compiled = match is_serverless {
+        true => Some(serverless::compile(&value, &lines, &folder, options).map_err(with_file)?),
+        false => None,
+    };
+    let (template, template_lines, options) = match &compiled {
+        Some(compiled) => (&compiled.template, HashMap::new(), &compiled.options),
+        None => (&value, lines.clone(), options),
+    };
+    let back = |problems: Vec<Problem>| {
+        let mut problems: Vec<Problem> = match &compiled {
+            Some(compiled) => problems
+                .into_iter()
+                .map(|p| compiled.relocate(p, &lines))
+                .collect(),
+            None => problems,
+        };
         problems.sort_by_key(|p| p.line.unwrap_or(u32::MAX));
         with_file(problems)
+    };
+    let translated =
+        cloudformation::translate(template, &template_lines, &stack_name, &folder, options)
+            .map_err(back)?;
+    let loaded = load_value(translated.definition.clone(), HashMap::new(), None);
+    let mut api = loaded.map_err(|error| {
+        let problems = error
+            .problems
+            .into_iter()
+            .map(|p| translated.relocate(p, &template_lines));
+        back(problems.collect())
     })?;
     api.functions = translated.functions;
     Ok(api)

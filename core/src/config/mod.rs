@@ -7,7 +7,10 @@ mod fields;
 mod load;
 mod names;
 mod reader;
+mod serverless;
 mod source;
+#[cfg(test)]
+mod test_support;
 mod uri;
 
 use std::collections::{BTreeMap, HashMap};

@@ -4,6 +4,7 @@
 - `python -m wsgate serve --handlers examples/chat/handlers.py`: the same handlers, unchanged, in-process;
 - `python -m wsgate serve examples/chat/template.yaml`: the room as a SAM template, its functions (the same
   handlers) run in-process as the template says;
+- `python -m wsgate serve examples/chat/serverless.yml`: the room as a Serverless Framework service, likewise;
 - `examples/python-chat/app.py`: handlers written for the Python package, posting with `gw.connections`;
 - `examples/node-chat/server.mjs`: the room's Node Lambda functions, unchanged, in-process in the Node package."""
 
@@ -28,6 +29,8 @@ WAYS = {
                          "--handlers", "examples/chat/handlers.py", "--tls-dir", str(TLS_DIR)],
     "python -m wsgate template.yaml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/template.yaml",
                                        "--tls-dir", str(TLS_DIR)],
+    "python -m wsgate serverless.yml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/serverless.yml",
+                                        "--tls-dir", str(TLS_DIR)],
     "python-chat": [PYTHON, "examples/python-chat/app.py"],
     "node-chat": ["node", "examples/node-chat/server.mjs"],
 }

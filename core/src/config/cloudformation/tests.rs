@@ -1,50 +1,10 @@
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
+use crate::config::test_support::{load, load_with, seen};
 use crate::config::{Api, TemplateOptions};
-use crate::engine::{Session, SessionOptions, Trace};
-use crate::Engine;
 
 const CHAT_TEMPLATE: &str = include_str!("../../../../examples/chat/template.yaml");
 const CHAT_DEFINITION: &str = include_str!("../../../../examples/chat/api.yaml");
-
-/// Each problem's path, code and line.
-type Located = Vec<(String, &'static str, Option<u32>)>;
-
-fn load(template: &str) -> Result<Api, Located> {
-    load_with(template, &TemplateOptions::default())
-}
-
-fn load_with(template: &str, options: &TemplateOptions) -> Result<Api, Located> {
-    let loaded = super::super::load::load(template, None, options);
-    loaded.map_err(|e| {
-        e.problems
-            .iter()
-            .map(|p| (p.path.clone(), p.kind.code(), p.line))
-            .collect()
-    })
-}
-
-/// What a client sees of one message: the route, the validation, the frames and the close.
-fn seen(api: Api, messages: &[&str]) -> Vec<Value> {
-    let mut session = Session::new(Arc::new(Engine::new(api)), SessionOptions::default());
-    messages
-        .iter()
-        .map(|m| {
-            let trace: Trace = session
-                .step(&json!({"message": m, "result": {"statusCode": 200, "body": "ok"}}))
-                .unwrap();
-            json!([
-                trace.route_key,
-                trace.validation,
-                trace.send,
-                trace.close,
-                trace.integration.map(|i| i.kind)
-            ])
-        })
-        .collect()
-}
 
 #[test]
 fn the_chat_template_serves_the_chat_definition() {
