@@ -363,6 +363,18 @@ pub fn function_plan(
             function.id
         ));
     }
+    if !bindings.is_empty() {
+        // What Lambda's runtime sets for every function, and the AWS SDKs read: the region, and credentials to sign
+        // with (the management API accepts any signature), unless this process has its own.
+        for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+            environment.insert(name.into(), api.region.clone());
+        }
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+            if std::env::var_os(name).is_none() {
+                environment.insert(name.into(), "local".into());
+            }
+        }
+    }
     (bindings, lines, environment)
 }
 

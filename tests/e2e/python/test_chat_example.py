@@ -5,6 +5,7 @@
 - `python -m wsgate serve examples/chat/template.yaml`: the room as a SAM template, its functions (the same
   handlers) run in-process as the template says;
 - `python -m wsgate serve examples/chat/serverless.yml`: the room as a Serverless Framework service, likewise;
+- `npx wsgate serve examples/node-chat/serverless.yml`: the room's Node functions as a service, in-process in Node;
 - `examples/python-chat/app.py`: handlers written for the Python package, posting with `gw.connections`;
 - `examples/node-chat/server.mjs`: the room's Node Lambda functions, unchanged, in-process in the Node package."""
 
@@ -31,6 +32,8 @@ WAYS = {
                                        "--tls-dir", str(TLS_DIR)],
     "python -m wsgate serverless.yml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/serverless.yml",
                                         "--tls-dir", str(TLS_DIR)],
+    "npx wsgate serverless.yml": ["node", "examples/node-chat/node_modules/wsgate/cli.js", "serve",
+                                  "examples/node-chat/serverless.yml", "--tls-dir", str(TLS_DIR)],
     "python-chat": [PYTHON, "examples/python-chat/app.py"],
     "node-chat": ["node", "examples/node-chat/server.mjs"],
 }
@@ -47,7 +50,8 @@ def chat(request):
         stderr=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
-        env={**os.environ, "AWS_CA_BUNDLE": str(TLS_DIR / "cert.pem")},
+        # Node reads the certificates it trusts at start: an earlier way made the gateway's (--tls-dir keeps it).
+        env={**os.environ, "AWS_CA_BUNDLE": str(TLS_DIR / "cert.pem"), "NODE_EXTRA_CA_CERTS": str(TLS_DIR / "cert.pem")},
     )
     line = process.stdout.readline()  # blocks until wsgate accepts connections
     assert line.startswith("listening on ws://127.0.0.1:"), line
