@@ -35,6 +35,16 @@ enum Command {
         #[command(flatten)]
         template: TemplateOptions,
     },
+    /// Write a definition in another format: a wsgate definition as a CloudFormation template that deploys it to
+    /// AWS, or a template or serverless.yml as a wsgate definition.
+    Convert {
+        file: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        to: Format,
+        #[command(flatten)]
+        template: TemplateOptions,
+    },
     /// Print, as JSON, what the gateway does with one message, without opening a socket.
     Route {
         file: PathBuf,
@@ -46,6 +56,15 @@ enum Command {
         #[command(flatten)]
         options: SimulateOptions,
     },
+}
+
+/// What `wsgate convert` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// wsgate's own definition (YAML).
+    Wsgate,
+    /// A CloudFormation template (YAML) of `AWS::ApiGatewayV2` resources.
+    Cloudformation,
 }
 
 /// `wsgate serve`'s arguments, as every package's `wsgate serve` takes them.
@@ -190,6 +209,17 @@ where
         }
     };
     match cli.command {
+        Command::Convert { file, to, template } => {
+            match crate::config::convert::to_wsgate(&file, &template) {
+                Ok(definition) => Outcome::out(crate::config::convert::yaml(&match to {
+                    Format::Wsgate => definition,
+                    Format::Cloudformation => {
+                        crate::config::convert::to_cloudformation(&definition)
+                    }
+                })),
+                Err(e) => Outcome::fail(e.to_string()),
+            }
+        }
         Command::Check { file, template } => match Api::from_path_with(&file, &template) {
             Ok(_) => Outcome::out("ok".into()),
             Err(e) => Outcome::fail(e.to_string()),
@@ -475,6 +505,38 @@ routes:
                 source: None,
             }]
         );
+    }
+
+    #[test]
+    fn convert_writes_a_template_or_serverless_yml_as_a_definition_that_serves_the_same_api() {
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/chat");
+        let messages = [
+            r#"{"action":"joinroom","room":"x"}"#,
+            r#"{"action":"joinroom"}"#,
+            r#"{"action":"no"}"#,
+        ];
+        let chat = Api::from_path(format!("{examples}/api.yaml")).unwrap();
+        let expected = crate::config::test_support::seen(chat, &messages);
+        for file in ["template.yaml", "serverless.yml"] {
+            let path = format!("{examples}/{file}");
+            let (yaml, stderr, code) = done(run(
+                ["wsgate", "convert", &path, "--to", "wsgate"],
+                Host::Binary,
+            ));
+            assert_eq!((stderr.as_str(), code), ("", 0));
+            let converted = Api::from_str(&yaml).unwrap();
+            assert_eq!(
+                crate::config::test_support::seen(converted, &messages),
+                expected,
+                "{file}"
+            );
+        }
+        let (_, stderr, code) = done(run(
+            ["wsgate", "convert", "nope.yaml", "--to", "wsgate"],
+            Host::Binary,
+        ));
+        assert_eq!(code, 1);
+        assert!(stderr.contains("nope.yaml"), "{stderr}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
+use wsgate_core::config::convert;
 use wsgate_core::engine::{Session, SessionOptions};
 use wsgate_core::{Api, Engine};
 
@@ -52,8 +53,27 @@ fn lookup<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
     dotted.split('.').try_fold(value, |v, key| v.get(key))
 }
 
-fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
+/// How a case's definition is loaded: as written, or converted to a CloudFormation template (`wsgate convert
+/// --to cloudformation`) and read back, which must serve the same API.
+#[derive(Clone, Copy, PartialEq)]
+enum Through {
+    Definition,
+    Template,
+}
+
+fn load(definition: &Value, through: Through) -> Result<Api, wsgate_core::ConfigError> {
+    match through {
+        Through::Definition => Api::from_value(definition),
+        Through::Template => Api::from_str(&convert::yaml(&convert::to_cloudformation(definition))),
+    }
+}
+
+fn run_case(doc: &Value, case: &Value, through: Through) -> Result<(), String> {
     let api_json = case.get("api").unwrap_or(&doc["api"]);
+    if let (Some(_), Through::Template) = (case.get("problems"), through) {
+        // A broken definition has no template to convert to.
+        return Ok(());
+    }
     if let Some(problems) = case.get("problems").and_then(Value::as_array) {
         let err = match Api::from_value(api_json) {
             Ok(_) => return Err("the definition loaded, but problems were expected".into()),
@@ -70,7 +90,7 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
         }
         return Ok(());
     }
-    let api = Api::from_value(api_json).map_err(|e| format!("definition: {e}"))?;
+    let api = load(api_json, through).map_err(|e| format!("definition: {e}"))?;
     let engine = Arc::new(Engine::new(api));
     let session_json = case
         .get("session")
@@ -105,6 +125,15 @@ fn run_case(doc: &Value, case: &Value) -> Result<(), String> {
 
 #[test]
 fn every_vector_passes() {
+    run_every_vector(Through::Definition);
+}
+
+#[test]
+fn every_vector_passes_through_its_cloudformation_template() {
+    run_every_vector(Through::Template);
+}
+
+fn run_every_vector(through: Through) {
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(vector_dir().join("schema.json")).unwrap())
             .unwrap();
@@ -134,7 +163,7 @@ fn every_vector_passes() {
             let expected_failure = EXPECTED_FAILURES
                 .iter()
                 .any(|(f, c, _)| *f == stem && *c == description);
-            match (run_case(&doc, case), expected_failure) {
+            match (run_case(&doc, case, through), expected_failure) {
                 (Ok(()), false) => passed += 1,
                 (Err(_), true) => {}
                 (Ok(()), true) => failures.push(format!(

@@ -20,8 +20,17 @@ pub fn load(
     file: Option<String>,
     options: &TemplateOptions,
 ) -> Result<Api, ConfigError> {
+    load_with_definition(text, file, options).map(|(api, _)| api)
+}
+
+/// The API, and the wsgate definition it is (a template's or serverless.yml's translation).
+pub fn load_with_definition(
+    text: &str,
+    file: Option<String>,
+    options: &TemplateOptions,
+) -> Result<(Api, Value), ConfigError> {
     match source::parse(text) {
-        Ok(doc) => load_document(doc.value, doc.lines, file, options),
+        Ok(doc) => document_with_definition(doc.value, doc.lines, file, options),
         Err(e) => Err(ConfigError {
             problems: vec![problem(
                 file,
@@ -41,9 +50,18 @@ pub fn load_document(
     file: Option<String>,
     options: &TemplateOptions,
 ) -> Result<Api, ConfigError> {
+    document_with_definition(value, lines, file, options).map(|(api, _)| api)
+}
+
+fn document_with_definition(
+    value: Value,
+    lines: HashMap<String, u32>,
+    file: Option<String>,
+    options: &TemplateOptions,
+) -> Result<(Api, Value), ConfigError> {
     let is_serverless = serverless::is_serverless(&value);
     if !is_serverless && !cloudformation::is_template(&value) {
-        return load_value(value, lines, file);
+        return load_value(value.clone(), lines, file).map(|api| (api, value));
     }
     // The template's folder: code folders are relative to it, as for `sam build`, and `sam init` names a
     // project's folder after its stack.
@@ -99,7 +117,7 @@ pub fn load_document(
         back(problems.collect())
     })?;
     api.functions = translated.functions;
-    Ok(api)
+    Ok((api, translated.definition))
 }
 
 pub fn load_value(

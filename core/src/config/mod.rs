@@ -2,6 +2,7 @@
 //! YAML or JSON into typed values once. Everything the engine needs is parsed and checked here.
 
 mod cloudformation;
+pub mod convert;
 mod error;
 mod fields;
 mod load;
@@ -10,7 +11,7 @@ mod reader;
 mod serverless;
 mod source;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod uri;
 
 use std::collections::{BTreeMap, HashMap};
@@ -217,21 +218,7 @@ impl Api {
         path: impl AsRef<std::path::Path>,
         options: &TemplateOptions,
     ) -> Result<Self, ConfigError> {
-        let path = path.as_ref();
-        let file = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => load::load(&text, Some(file), options),
-            Err(e) => Err(ConfigError {
-                problems: vec![reader::problem(
-                    Some(file),
-                    String::new(),
-                    None,
-                    ProblemKind::Io {
-                        detail: e.to_string(),
-                    },
-                )],
-            }),
-        }
+        read(path.as_ref(), options).map(|(api, _)| api)
     }
 
     /// Loads a definition from YAML or JSON text.
@@ -268,6 +255,27 @@ impl Api {
     /// [`Api::from_value`], deploying a template with `options`.
     pub fn from_value_with(value: &Value, options: &TemplateOptions) -> Result<Self, ConfigError> {
         load::load_document(value.clone(), HashMap::new(), None, options)
+    }
+}
+
+/// Reads a file wsgate serves: the API, and the wsgate definition it is.
+pub(crate) fn read(
+    path: &std::path::Path,
+    options: &TemplateOptions,
+) -> Result<(Api, Value), ConfigError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => load::load_with_definition(&text, Some(file), options),
+        Err(e) => Err(ConfigError {
+            problems: vec![reader::problem(
+                Some(file),
+                String::new(),
+                None,
+                ProblemKind::Io {
+                    detail: e.to_string(),
+                },
+            )],
+        }),
     }
 }
 

@@ -419,11 +419,23 @@ impl<'s> Resolver<'s> {
         }
     }
 
+    /// The API id a local deployment gives an `AWS::ApiGatewayV2::Api`: made from its name, as a wsgate
+    /// definition's is (so that a converted definition keeps its id), unless its `Metadata.wsgate.apiId` fixes one.
+    pub fn api_id(&mut self, id: &str) -> String {
+        let fixed = self.stack.resources[id]
+            .pointer("/Metadata/wsgate/apiId")
+            .and_then(Value::as_str);
+        match fixed {
+            Some(api_id) => api_id.to_string(),
+            None => super::super::names::derive_api_id(&self.name(id, "Name")),
+        }
+    }
+
     /// What `Ref` returns for a resource (the CloudFormation reference of each type).
     pub fn resource_ref(&mut self, id: &str, _path: &str) -> Value {
         let region = self.stack.region.clone();
         Value::String(match self.kind(id) {
-            "AWS::ApiGatewayV2::Api" | "AWS::Serverless::WebSocketApi" => api_id(id),
+            "AWS::ApiGatewayV2::Api" | "AWS::Serverless::WebSocketApi" => self.api_id(id),
             "AWS::ApiGatewayV2::Stage" => self.name(id, "StageName"),
             "AWS::Lambda::Function" | "AWS::Serverless::Function" => self.name(id, "FunctionName"),
             "AWS::DynamoDB::Table" => self.name(id, "TableName"),
@@ -459,9 +471,14 @@ impl<'s> Resolver<'s> {
         }
         Value::String(match (kind, attribute) {
             ("AWS::ApiGatewayV2::Api" | "AWS::Serverless::WebSocketApi", "ApiEndpoint") => {
-                format!("wss://{}.execute-api.{region}.amazonaws.com", api_id(id))
+                format!(
+                    "wss://{}.execute-api.{region}.amazonaws.com",
+                    self.api_id(id)
+                )
             }
-            ("AWS::ApiGatewayV2::Api" | "AWS::Serverless::WebSocketApi", "ApiId") => api_id(id),
+            ("AWS::ApiGatewayV2::Api" | "AWS::Serverless::WebSocketApi", "ApiId") => {
+                self.api_id(id)
+            }
             ("AWS::Lambda::Function" | "AWS::Serverless::Function", "Arn") => {
                 let name = self.name(id, "FunctionName");
                 format!("arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}")
@@ -751,12 +768,6 @@ impl<'s> Resolver<'s> {
             _ => {}
         }
     }
-}
-
-/// The API id a local deployment gives an `AWS::ApiGatewayV2::Api`: made from its logical id, as the wsgate
-/// definition's is made from its name.
-pub fn api_id(logical_id: &str) -> String {
-    super::super::names::derive_api_id(logical_id)
 }
 
 /// The line of a template path, or of its nearest ancestor that has one.

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::source::join;
 use super::{Function, FunctionCode, Problem, ProblemKind};
-use intrinsics::{api_id, line_of, Resolver, Stack};
+use intrinsics::{line_of, Resolver, Stack};
 
 /// What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
 /// check|route|serve`'s flags, the Python and Node packages' `template` options. A wsgate definition ignores them.
@@ -213,8 +213,9 @@ impl Translator<'_> {
 
     /// Whether a resource's `ApiId` is the API being served.
     fn belongs_to(&mut self, id: &str, api: &str) -> bool {
+        let api_id = self.resolver.api_id(api);
         self.string_property(id, "ApiId")
-            .is_some_and(|a| a == api_id(api))
+            .is_some_and(|a| a == api_id)
     }
 
     /// A resource's properties as definition fields (`RouteResponseSelectionExpression` →
@@ -322,8 +323,18 @@ impl Translator<'_> {
             .unwrap_or_else(|| api.to_string());
         top.insert("name".into(), name.into());
         self.record("name", format!("Resources.{api}.Properties.Name"), false);
-        top.insert("apiId".into(), api_id(api).into());
+        top.insert("apiId".into(), self.resolver.api_id(api).into());
         top.insert("region".into(), self.resolver.stack().region.clone().into());
+        // wsgate's own settings, which a converted definition keeps in the API's Metadata.
+        let metadata = self.resolver.stack().resources[api].pointer("/Metadata/wsgate/settings");
+        if let Some(settings) = metadata.cloned() {
+            top.insert("settings".into(), settings);
+            self.record(
+                "settings",
+                format!("Resources.{api}.Metadata.wsgate.settings"),
+                false,
+            );
+        }
 
         for stage in self.of_type("AWS::ApiGatewayV2::Stage").collect::<Vec<_>>() {
             if !self.belongs_to(&stage, api) {
