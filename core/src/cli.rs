@@ -393,6 +393,14 @@ pub fn function_plan(
             function.id
         ));
     }
+    for integration in api.integrations.values() {
+        if let Some(IntegrationUri::AwsService { service, operation }) = &integration.uri {
+            lines.push(format!(
+                "integration {} ({service} {operation}): not emulated yet; its routes answer Internal server error",
+                integration.id
+            ));
+        }
+    }
     if !bindings.is_empty() {
         // What Lambda's runtime sets for every function, and the AWS SDKs read: the region, and credentials to sign
         // with (the management API accepts any signature), unless this process has its own.

@@ -173,6 +173,9 @@ pub enum IntegrationUri {
     Url(String),
     /// A Lambda function, invoked by name at the `--lambda-endpoint`.
     LambdaFunction(String),
+    /// Another AWS service's action or path (`arn:aws:apigateway:REGION:dynamodb:action/PutItem`): not called yet;
+    /// its routes answer as a failing integration does.
+    AwsService { service: String, operation: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,9 +31,12 @@ pub fn classify_uri(uri: &str, kind: IntegrationType) -> Result<IntegrationUri, 
             if let Some(name) = lambda_function_name(uri) {
                 return Ok(IntegrationUri::LambdaFunction(name));
             }
+            if let Some(service) = aws_service(uri) {
+                return Ok(service);
+            }
             if uri.starts_with("arn:") {
                 return Err(format!(
-                    "`{uri}` is not a Lambda function ARN; AWS service integrations are not emulated"
+                    "`{uri}` is neither a Lambda function ARN nor an arn:aws:apigateway:REGION:SERVICE:action/... ARN"
                 ));
             }
             let handler_like = !uri.is_empty()
@@ -48,6 +51,23 @@ pub fn classify_uri(uri: &str, kind: IntegrationType) -> Result<IntegrationUri, 
                 ))
             }
         }
+    }
+}
+
+/// `arn:aws:apigateway:REGION:SERVICE:action/ACTION` or `...:SERVICE:path/PATH`, for a service other than Lambda.
+fn aws_service(uri: &str) -> Option<IntegrationUri> {
+    let parts: Vec<&str> = uri.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "apigateway", _, service, operation]
+            if *service != "lambda"
+                && (operation.starts_with("action/") || operation.starts_with("path/")) =>
+        {
+            Some(IntegrationUri::AwsService {
+                service: service.to_string(),
+                operation: operation.to_string(),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -92,6 +112,16 @@ mod tests {
         let handler = classify_uri("app.handler", IntegrationType::Aws);
         assert_eq!(handler, Ok(IntegrationUri::Handler("app.handler".into())));
         assert!(classify_uri("arn:aws:sqs:us-east-1:1:q", IntegrationType::Aws).is_err());
+        assert_eq!(
+            classify_uri(
+                "arn:aws:apigateway:eu-west-1:dynamodb:action/PutItem",
+                IntegrationType::Aws
+            ),
+            Ok(IntegrationUri::AwsService {
+                service: "dynamodb".into(),
+                operation: "action/PutItem".into()
+            })
+        );
         assert!(classify_uri("chat", IntegrationType::Http).is_err());
         assert_eq!(
             stage_variable_refs("http://${stageVariables.a}/${stageVariables.b}"),

@@ -155,6 +155,11 @@ impl Invoker {
             (Some(IntegrationUri::Url(url)), _) => {
                 substitute_stage_variables(url, &api.stage_variables)
             }
+            (Some(IntegrationUri::AwsService { service, operation }), _) => {
+                return Outcome::Failed(format!(
+                    "{service} {operation}: AWS service integrations are not emulated yet"
+                ))
+            }
             (Some(IntegrationUri::LambdaFunction(name)), _) => match &self.lambda_endpoint {
                 Some(endpoint) => format!("{endpoint}/2015-03-31/functions/{name}/invocations"),
                 None => {

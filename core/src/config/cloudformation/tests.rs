@@ -279,3 +279,54 @@ fn json_templates_use_the_long_form() {
     assert_eq!(api.name, "wsgate-ws");
     assert_eq!(api.routes["$default"].integration, "Mock");
 }
+
+#[test]
+fn an_aws_service_integration_loads_with_its_templates() {
+    let template = r#"
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: sessions, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: {TableName: sessions}
+  Role:
+    Type: AWS::IAM::Role
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $connect
+      Target: !Join ['', ['integrations/', !Ref PutItem]]
+  PutItem:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS
+      IntegrationMethod: POST
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:dynamodb:action/PutItem
+      CredentialsArn: !GetAtt Role.Arn
+      PassthroughBehavior: NEVER
+      TemplateSelectionExpression: \$default
+      RequestTemplates:
+        $default: !Sub '{"TableName": "${Table}", "Item": {"id": {"S": "${!context.connectionId}"}}}'
+"#;
+    let api = load(template).unwrap();
+    let put = &api.integrations["PutItem"];
+    assert_eq!(
+        put.uri,
+        Some(crate::config::IntegrationUri::AwsService {
+            service: "dynamodb".into(),
+            operation: "action/PutItem".into()
+        })
+    );
+    let mut session = crate::engine::Session::new(
+        std::sync::Arc::new(crate::Engine::new(api)),
+        crate::engine::SessionOptions::default(),
+    );
+    let trace = session.step(&json!({"connect": true})).unwrap();
+    let request = trace.integration.unwrap().request;
+    let item: Value = serde_json::from_str(request.as_str().unwrap()).unwrap();
+    assert_eq!(item["TableName"], "sessions");
+    assert_eq!(item["Item"]["id"]["S"], "kQot7IkCXMG-640=");
+}
