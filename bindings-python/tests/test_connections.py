@@ -3,6 +3,7 @@
 import asyncio
 import datetime
 import json
+import os
 
 import boto3
 import pytest
@@ -113,5 +114,24 @@ def test_an_unchanged_lambda_handler_posts_over_https_with_boto3(gateway, tmp_pa
     async def scenario():
         async with serving(gateway, tls_dir=str(tmp_path)) as server, websockets.connect(server.url) as ws:
             assert await ask(ws, {"action": "echo", "text": "shout"}) == "SHOUT"
+
+    run(scenario())
+
+
+def test_handlers_reach_the_management_api_at_the_url_aws_gives_it(gateway):
+    """AWS's samples build the client from the API id and region; in-process, that URL reaches this gateway."""
+
+    @gateway.integration("echo")
+    def echo(event, context):
+        context_ = event["requestContext"]
+        url = f"https://{context_['apiId']}.execute-api.{os.environ['AWS_DEFAULT_REGION']}.amazonaws.com/{context_['stage']}"
+        client = boto3.client("apigatewaymanagementapi", endpoint_url=url)
+        client.post_to_connection(ConnectionId=context_["connectionId"], Data=b"posted through AWS's URL")
+        return {"statusCode": 200}
+
+    async def scenario():
+        async with serving(gateway) as server, websockets.connect(server.url) as ws:
+            await ws.send(json.dumps({"action": "echo", "text": "x"}))
+            assert await ws.recv() == "posted through AWS's URL"
 
     run(scenario())

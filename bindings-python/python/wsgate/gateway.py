@@ -17,6 +17,7 @@ import sys
 from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar, Union
 
 from . import _wsgate
+from .aws import route_management_api
 from .contract import TemplateOptions
 from .errors import GatewayError
 
@@ -102,6 +103,7 @@ class Server:
         """Closes every client with 1001, runs their ``$disconnect`` handlers, and stops."""
         await asyncio.get_running_loop().run_in_executor(None, self._raw.stop)
         self._gateway._raw = None
+        self._gateway._unroute()
 
 
 class Gateway:
@@ -116,6 +118,7 @@ class Gateway:
         self._raw: Optional[_wsgate.Server] = None
         self._served = False
         self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._unroute: Callable[[], None] = lambda: None
 
     def integration(self, integration_id: str) -> Callable[[H], H]:
         """Serves an AWS_PROXY or AWS integration of the definition with the decorated function."""
@@ -164,10 +167,12 @@ class Gateway:
             raise GatewayError("this gateway has served already; make a new Gateway to serve again")
         self._served = True
         self._loop = asyncio.get_running_loop()
+        api_id = self.api.api_id  # the server takes the API over
         self._raw = _wsgate.Server.start(
             self.api, dict(self._handlers), self, host, port, stage, lambda_endpoint,
             os.fspath(tls_dir) if tls_dir is not None else None,
         )
+        self._unroute = route_management_api(api_id, self._raw.management_url)
         return Server(self, self._raw)
 
     def serve(self, host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:

@@ -1,0 +1,32 @@
+"""What in-process handlers' AWS SDK calls reach: a boto3 management-API client built with the URL API Gateway has,
+``https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`` (as AWS's samples build it from the API id and
+region), is sent to this gateway instead, with no DNS or certificate to set up (docs/behaviour.md §7)."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any, Callable
+
+_EVENT = "before-send.apigatewaymanagementapi"
+
+
+def route_management_api(api_id: str, management_url: str) -> Callable[[], None]:
+    """Sends boto3's management-API requests for ``api_id`` to ``management_url``; returns what undoes it. Clients of
+    boto3's default session are routed (``boto3.client(...)``, as handlers make them); without boto3, nothing is."""
+    try:
+        import boto3  # type: ignore  # untyped, or not installed
+    except ImportError:
+        return lambda: None
+    gateway = urllib.parse.urlsplit(management_url)
+
+    def redirect(request: Any, **_: Any) -> None:
+        url = urllib.parse.urlsplit(request.url)
+        host = url.hostname or ""
+        if host.startswith(f"{api_id}.execute-api.") and host.endswith(".amazonaws.com"):
+            request.url = urllib.parse.urlunsplit((gateway.scheme, gateway.netloc, url.path, url.query, ""))
+
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    events = boto3.DEFAULT_SESSION._session.get_component("event_emitter")
+    events.register(_EVENT, redirect)
+    return lambda: events.unregister(_EVENT, redirect)
