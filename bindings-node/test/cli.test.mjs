@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -83,38 +83,18 @@ test('a handler string naming no function exits 1 and says which', async () => {
   assert.match(stderr, /greetings\.handler is not a function/)
 })
 
-const TEMPLATE = `
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  Greeting: {Type: String, Default: hello}
-Resources:
-  Api:
-    Type: AWS::ApiGatewayV2::Api
-    Properties: {Name: cli, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
-  GreetRoute:
-    Type: AWS::ApiGatewayV2::Route
-    Properties:
-      ApiId: !Ref Api
-      RouteKey: greet
-      RouteResponseSelectionExpression: $default
-      Target: !Join ['/', [integrations, !Ref Greeter]]
-  Greeter:
-    Type: AWS::ApiGatewayV2::Integration
-    Properties:
-      ApiId: !Ref Api
-      IntegrationType: AWS_PROXY
-      IntegrationUri: !Sub 'arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:greeter/invocations'
-`
+const TEMPLATE = readFileSync(new URL('../../tests/fixtures/greeter-template.yaml', import.meta.url), 'utf8')
 
 test('a CloudFormation template is served as it is, its integrations bound by logical id', async () => {
   const dir = project({
     'template.yaml': TEMPLATE,
-    'handlers.mjs': "export const Greeter = async (event, context) => ({ statusCode: 200, body: context.invokedFunctionArn })\n",
+    'handlers.mjs': "export const Caller = async (event, context) => ({ statusCode: 200, body: context.invokedFunctionArn })\n",
   })
   const { url, child, exited } = await start(dir, 'serve', 'template.yaml', '--region', 'eu-west-1', '--handlers', './handlers.mjs', '--port', '0')
   try {
     const ws = await connect(url)
-    assert.equal(await ws.ask({ action: 'greet' }), 'arn:aws:lambda:eu-west-1:123456789012:function:Greeter')
+    assert.equal(await ws.ask({ action: 'whoami' }), 'arn:aws:lambda:eu-west-1:123456789012:function:caller')
+    assert.equal(await ws.ask({ action: 'greet' }), 'hello from greet')
     ws.close()
   } finally {
     child.kill('SIGTERM')
@@ -122,7 +102,7 @@ test('a CloudFormation template is served as it is, its integrations bound by lo
   }
   const broken = await start(dir, 'check', 'template.yaml', '--parameter-overrides', 'Greting=hi')
   assert.equal(broken.code, 1)
-  assert.match(broken.stderr, /^template\.yaml:3: Parameters: --parameter-overrides names `Greting`/)
+  assert.match(broken.stderr, /^template\.yaml:5: Parameters: --parameter-overrides names `Greting`/)
 })
 
 const FUNCTIONS = `

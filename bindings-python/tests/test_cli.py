@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from conftest import ask, run, websockets
+from conftest import ROOT, ask, run, websockets
 
 API = """
 name: cli
@@ -67,37 +67,7 @@ def test_check_and_bad_definitions_exit_1_with_the_problems(tmp_path):
     assert served.returncode == 1 and "[missing_field]" in served.stderr
 
 
-TEMPLATE = r"""
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  Greeting: {Type: String, Default: hello}
-Resources:
-  Api:
-    Type: AWS::ApiGatewayV2::Api
-    Properties: {Name: cli, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
-  GreetRoute:
-    Type: AWS::ApiGatewayV2::Route
-    Properties:
-      ApiId: !Ref Api
-      RouteKey: greet
-      RouteResponseSelectionExpression: $default
-      Target: !Join ['/', [integrations, !Ref Greeter]]
-  Greeter:
-    Type: AWS::ApiGatewayV2::Integration
-    Properties:
-      ApiId: !Ref Api
-      IntegrationType: MOCK
-      TemplateSelectionExpression: \$default
-      RequestTemplates: {$default: '{"statusCode": 200}'}
-  GreeterResponse:
-    Type: AWS::ApiGatewayV2::IntegrationResponse
-    Properties:
-      ApiId: !Ref Api
-      IntegrationId: !Ref Greeter
-      IntegrationResponseKey: $default
-      ResponseTemplates:
-        $default: !Sub '${Greeting} from ${!context.routeKey}'
-"""
+TEMPLATE = (ROOT / "tests" / "fixtures" / "greeter-template.yaml").read_text()
 
 
 def test_a_cloudformation_template_is_served_as_it_is_with_its_parameters(tmp_path):
@@ -112,7 +82,7 @@ def test_a_broken_template_exits_1_naming_the_resource_and_line(tmp_path):
                              capture_output=True, text=True)
     assert checked.returncode == 1
     assert checked.stderr.startswith(
-        "template.yaml:15: Resources.GreetRoute.Properties.Target.Fn::Join.1.1.Ref: `Greeting2` names no parameter, "
+        "template.yaml:17: Resources.GreetRoute.Properties.Target.Fn::Join.1.1.Ref: `Greeting2` names no parameter, "
         "resource or pseudo parameter of the template (did you mean `Greeting`?) [dangling_reference]"), checked.stderr
 
 

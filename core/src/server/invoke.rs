@@ -137,9 +137,13 @@ impl Invoker {
                     .integrations
                     .get(&invocation.id)
                     .and_then(|i| api.function_of(i));
+                // The function the integration names is the one running, whatever handler stands in for it.
+                let named = match &invocation.uri {
+                    Some(IntegrationUri::LambdaFunction(name)) => name.clone(),
+                    _ => invocation.id.clone(),
+                };
                 let context = InvokeContext {
-                    function_name: function
-                        .map_or_else(|| invocation.id.clone(), |f| f.name.clone()),
+                    function_name: function.map_or(named, |f| f.name.clone()),
                     request_id: request_id.to_string(),
                     timeout_ms: function
                         .map_or(invocation.timeout_ms, |f| f.timeout_seconds * 1000),
