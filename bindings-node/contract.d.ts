@@ -163,6 +163,11 @@ export interface TemplateOptions {
   stackName?: string | null
   /** `AWS::Region`; else `us-east-1`. */
   region?: string | null
+  /**
+   * Function environment overrides in SAM's format (`sam local --env-vars`):
+   * `{"FunctionLogicalId": {"VAR": "value"}, "Parameters": {"VAR": "value for every function"}}`.
+   */
+  envVars?: string | null
 }
 
 /** One problem, located. */

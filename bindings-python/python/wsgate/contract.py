@@ -146,6 +146,9 @@ class TemplateOptions(TypedDict, total=False):
     """`AWS::StackName`; else the template's folder name (`sam init` names a project's folder after its stack)."""
     region: Union[str, None]
     """`AWS::Region`; else `us-east-1`."""
+    envVars: Union[str, None]
+    """Function environment overrides in SAM's format (`sam local --env-vars`):
+    `{"FunctionLogicalId": {"VAR": "value"}, "Parameters": {"VAR": "value for every function"}}`."""
 
 
 SessionErrorCode = Union[Literal["not_a_step"], Literal["invalid_options"], Literal["already_connected"], Literal["connect_rejected"], Literal["not_open"], Literal["not_connected"], Literal["unfinished_message"], Literal["pad_too_long"]]

@@ -36,6 +36,10 @@ pub struct TemplateOptions {
     /// `AWS::Region`; else `us-east-1`.
     #[cfg_attr(feature = "cli", arg(long))]
     pub region: Option<String>,
+    /// Function environment overrides in SAM's format (`sam local --env-vars`):
+    /// `{"FunctionLogicalId": {"VAR": "value"}, "Parameters": {"VAR": "value for every function"}}`.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub env_vars: Option<String>,
 }
 
 /// Parameter overrides as a JSON object (`{"Stage": "prod"}`), in the order given.
@@ -252,8 +256,9 @@ impl Translator<'_> {
         fields
     }
 
-    /// Every Lambda function of the deployment, its code found from the template's folder.
-    fn functions(&mut self, folder: &std::path::Path) -> Vec<Function> {
+    /// Every Lambda function of the deployment, its code found from the template's folder, its environment with
+    /// `overrides` (SAM's `--env-vars`: a function's own, else `Parameters`, for the variables it declares).
+    fn functions(&mut self, folder: &std::path::Path, overrides: &Value) -> Vec<Function> {
         let ids: Vec<String> = self
             .resources
             .iter()
@@ -262,9 +267,23 @@ impl Translator<'_> {
             })
             .map(|(id, _)| id.clone())
             .collect();
-        ids.into_iter()
+        let mut functions: Vec<Function> = ids
+            .into_iter()
             .map(|id| self.function(&id, folder))
-            .collect()
+            .collect();
+        for function in &mut functions {
+            for (name, value) in function.environment.iter_mut() {
+                let given = overrides
+                    .pointer(&format!("/{}/{name}", function.id))
+                    .or_else(|| overrides.pointer(&format!("/Parameters/{name}")));
+                if let Some(given) = given {
+                    *value = given
+                        .as_str()
+                        .map_or_else(|| given.to_string(), String::from);
+                }
+            }
+        }
+        functions
     }
 
     fn function(&mut self, id: &str, folder: &std::path::Path) -> Function {
@@ -716,7 +735,14 @@ pub fn translate(
         }
     };
     let definition = chosen.map(|api| translator.definition(&api));
-    let functions = translator.functions(folder);
+    let overrides = match &options.env_vars {
+        Some(file) => env_vars(file).unwrap_or_else(|kind| {
+            translator.resolver.report("Resources", kind);
+            Value::Null
+        }),
+        None => Value::Null,
+    };
+    let functions = translator.functions(folder, &overrides);
     // A reference is checked where it is written and again where it is resolved: report it once.
     let mut problems = std::mem::take(&mut translator.resolver.problems);
     problems.sort_by(|a, b| (a.line, &a.path).cmp(&(b.line, &b.path)));
@@ -728,6 +754,24 @@ pub fn translate(
             origins: translator.origins,
         }),
         _ => Err(problems),
+    }
+}
+
+/// SAM's `--env-vars` file: `{"FunctionLogicalId": {"VAR": "value"}, "Parameters": {...}}`.
+fn env_vars(file: &str) -> Result<Value, ProblemKind> {
+    let text = std::fs::read_to_string(file).map_err(|e| ProblemKind::Io {
+        detail: format!("--env-vars {file}: {e}"),
+    })?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(overrides) if overrides.is_object() => Ok(overrides),
+        Ok(_) => Err(ProblemKind::InvalidValue {
+            detail: format!(
+                "--env-vars {file}: expected {{\"FunctionLogicalId\": {{\"VAR\": \"value\"}}}}"
+            ),
+        }),
+        Err(e) => Err(ProblemKind::InvalidValue {
+            detail: format!("--env-vars {file}: not JSON: {e}"),
+        }),
     }
 }
 

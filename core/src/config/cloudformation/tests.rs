@@ -330,3 +330,32 @@ Resources:
     assert_eq!(item["TableName"], "sessions");
     assert_eq!(item["Item"]["id"]["S"], "kQot7IkCXMG-640=");
 }
+
+#[test]
+fn sams_env_vars_file_overrides_the_variables_functions_declare() {
+    let file = std::env::temp_dir().join(format!("wsgate-env-vars-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"{"ChatFunction": {"STAGE": "mine"}, "Parameters": {"STAGE": "every", "UNDECLARED": "x"}}"#,
+    )
+    .unwrap();
+    let options = TemplateOptions {
+        env_vars: Some(file.to_string_lossy().into_owned()),
+        ..TemplateOptions::default()
+    };
+    let api = load_with(CHAT_TEMPLATE, &options).unwrap();
+    let environment = |id: &str| {
+        api.functions
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap()
+            .environment
+            .clone()
+    };
+    assert_eq!(environment("ChatFunction")["STAGE"], "mine");
+    assert_eq!(environment("ConnectionFunction")["STAGE"], "every");
+    assert!(!environment("ConnectionFunction").contains_key("UNDECLARED"));
+    std::fs::remove_file(&file).unwrap();
+    let missing = load_with(CHAT_TEMPLATE, &options).unwrap_err();
+    assert_eq!(missing, [("Resources".to_string(), "io", Some(30))]);
+}
