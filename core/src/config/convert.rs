@@ -5,6 +5,8 @@
 use serde_json::{json, Map, Value};
 use yaml_rust2::{Yaml, YamlEmitter};
 
+use super::cloudformation::pascal;
+
 /// The CloudFormation template of a wsgate definition (as written, not yet loaded): an `AWS::ApiGatewayV2::Api`
 /// with its Stage (auto-deployed), Models, Integrations and their responses, Routes and theirs. A Lambda integration
 /// calls the function a parameter names (`{Integration}FunctionArn`), whose default is the function the definition
@@ -206,13 +208,7 @@ fn pascal_object(api: &Value, object: &Value) -> Map<String, Value> {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(field, value)| {
-            let mut chars = field.chars();
-            let property: String = chars
-                .next()
-                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
-            (property, value.clone())
-        });
+        .map(|(field, value)| (pascal(field), value.clone()));
     std::iter::once(("ApiId".to_string(), api.clone()))
         .chain(fields)
         .collect()

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::source::join;
+use super::source::{self, join};
 use super::*;
 
 /// A problem at `path` (and `line` of `file`), its message made from its kind.
@@ -50,7 +50,7 @@ impl<'v> Fields<'v> {
 
 impl Loader {
     pub(super) fn report(&mut self, path: &str, kind: ProblemKind) {
-        let line = self.line_of(path);
+        let line = source::line_of(&self.lines, path);
         self.problems
             .push(problem(self.file.clone(), path.to_string(), line, kind));
     }
@@ -62,17 +62,6 @@ impl Loader {
                 .strip_prefix(path)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
         })
-    }
-
-    /// The line of a path, or of its nearest ancestor that has one.
-    pub(super) fn line_of(&self, path: &str) -> Option<u32> {
-        let mut p = path;
-        loop {
-            if let Some(line) = self.lines.get(p) {
-                return Some(*line);
-            }
-            p = &p[..p.rfind('.')?];
-        }
     }
 
     pub(super) fn invalid(&mut self, path: &str, message: impl Into<String>) {

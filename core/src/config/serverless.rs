@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::cloudformation::TemplateOptions;
 use super::reader::problem;
-use super::source::{self, join};
+use super::source::{self, join, line_of};
 use super::{Problem, ProblemKind};
 use crate::engine::lambda_context::ACCOUNT_ID;
 
@@ -47,16 +47,6 @@ impl Compiled {
             },
             None => problem,
         }
-    }
-}
-
-fn line_of(lines: &HashMap<String, u32>, path: &str) -> Option<u32> {
-    let mut p = path;
-    loop {
-        if let Some(line) = lines.get(p) {
-            return Some(*line);
-        }
-        p = &p[..p.rfind('.')?];
     }
 }
 

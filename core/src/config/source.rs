@@ -45,6 +45,17 @@ pub fn parse(text: &str) -> Result<Document, SyntaxError> {
     })
 }
 
+/// The line of a dotted path, or of its nearest ancestor that has one.
+pub fn line_of(lines: &HashMap<String, u32>, path: &str) -> Option<u32> {
+    let mut p = path;
+    loop {
+        if let Some(line) = lines.get(p) {
+            return Some(*line);
+        }
+        p = &p[..p.rfind('.')?];
+    }
+}
+
 /// Joins a parent path and a key the way config errors print it.
 pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {

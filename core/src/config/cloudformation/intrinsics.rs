@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::super::reader::{nearest, problem};
-use super::super::source::join;
+use super::super::source::{join, line_of};
 use super::super::{Problem, ProblemKind};
 use crate::engine::lambda_context::ACCOUNT_ID;
 
@@ -767,16 +767,5 @@ impl<'s> Resolver<'s> {
             }
             _ => {}
         }
-    }
-}
-
-/// The line of a template path, or of its nearest ancestor that has one.
-pub fn line_of(lines: &HashMap<String, u32>, path: &str) -> Option<u32> {
-    let mut p = path;
-    loop {
-        if let Some(line) = lines.get(p) {
-            return Some(*line);
-        }
-        p = &p[..p.rfind('.')?];
     }
 }

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::source::join;
+use super::source::{join, line_of};
 use super::{Function, FunctionCode, Problem, ProblemKind};
-use intrinsics::{line_of, Resolver, Stack};
+use intrinsics::{Resolver, Stack};
 
 /// What a local deployment of a CloudFormation/SAM template is given, as `sam deploy` would be: `wsgate
 /// check|route|serve`'s flags, the Python and Node packages' `template` options. A wsgate definition ignores them.
@@ -140,7 +140,7 @@ impl Translated {
 }
 
 /// `routeKey` → `RouteKey`: CloudFormation's name of a definition field.
-fn pascal(field: &str) -> String {
+pub(super) fn pascal(field: &str) -> String {
     let mut chars = field.chars();
     chars
         .next()

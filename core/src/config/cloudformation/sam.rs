@@ -4,12 +4,15 @@
 
 use serde_json::{json, Map, Value};
 
+use super::intrinsics::call;
+
 /// The `Globals` section's properties for `section` merged under a resource's own, as SAM merges them: the
 /// resource's value wins, maps merge key by key, lists are the global items then the resource's.
 pub fn with_globals(globals: Option<&Value>, properties: &Value) -> Value {
     match (globals, properties) {
+        // An intrinsic function call is a value of its own, not a map to merge.
         (Some(Value::Object(global)), Value::Object(local))
-            if !is_function(global) && !is_function(local) =>
+            if globals.and_then(call).is_none() && call(properties).is_none() =>
         {
             let mut merged = global.clone();
             for (key, value) in local {
@@ -23,15 +26,6 @@ pub fn with_globals(globals: Option<&Value>, properties: &Value) -> Value {
         }
         _ => properties.clone(),
     }
-}
-
-/// An intrinsic function call is a value of its own, not a map to merge.
-fn is_function(map: &Map<String, Value>) -> bool {
-    map.len() == 1
-        && map
-            .keys()
-            .next()
-            .is_some_and(|k| k == "Ref" || k.starts_with("Fn::"))
 }
 
 /// `$connect` → `Connect`, `sendmessage` → `Sendmessage`: the part of SAM's logical ids that names a route.
