@@ -20,6 +20,13 @@ export interface Handshake {
   subprotocol: string | null
 }
 
+/** Headers, query string parameters and path parameters for the integration request (docs/behaviour.md §5.2). */
+export interface IntegrationParameters {
+  header?: Record<string, string>
+  querystring?: Record<string, string>
+  path?: Record<string, string>
+}
+
 /** An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`). */
 export type IntegrationType = "AWS_PROXY" | "AWS" | "HTTP_PROXY" | "HTTP" | "MOCK"
 
@@ -29,6 +36,8 @@ export interface Invocation {
   type: IntegrationType
   /** The Lambda proxy event (AWS_PROXY), or the body to send: the rendered template or the raw message. */
   request: unknown
+  /** The integration's `requestParameters`, evaluated: what HTTP and AWS service calls add to their request. */
+  parameters?: IntegrationParameters
 }
 
 /** The integration response that was selected, and the status it was selected by. */
@@ -143,6 +152,11 @@ export interface ServeOptions {
   stage?: string | null
   /** Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API). */
   lambdaEndpoint?: string | null
+  /**
+   * Where AWS service integrations of SERVICE (`arn:aws:apigateway:REGION:SERVICE:…`) are sent, signed:
+   * `dynamodb=http://127.0.0.1:8000` for DynamoDB Local, or any AWS-compatible endpoint. Repeatable.
+   */
+  awsEndpoints?: Record<string, string>
   /**
    * Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
    * so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...

@@ -1,7 +1,7 @@
 //! `wsgate._wsgate.Server`: the core's gateway on a tokio runtime of its own threads, with Python handlers, and its
 //! `@connections` operations. Every blocking call releases the GIL.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
@@ -45,7 +45,7 @@ impl PyServer {
     /// Binds and starts serving `api` (which it takes over) with `handlers`; `glue` is the Python `Gateway`. The
     /// keyword arguments are the core's `ServeOptions`.
     #[staticmethod]
-    #[pyo3(signature = (api, handlers, glue, host, port, stage=None, lambda_endpoint=None, tls_dir=None))]
+    #[pyo3(signature = (api, handlers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, tls_dir=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn start(
         py: Python<'_>,
@@ -56,6 +56,7 @@ impl PyServer {
         port: u16,
         stage: Option<String>,
         lambda_endpoint: Option<String>,
+        aws_endpoints: Option<BTreeMap<String, String>>,
         tls_dir: Option<PathBuf>,
     ) -> PyResult<Self> {
         let api = api.borrow_mut().take(py)?;
@@ -69,6 +70,7 @@ impl PyServer {
             port,
             stage,
             lambda_endpoint,
+            aws_endpoints: aws_endpoints.unwrap_or_default().into_iter().collect(),
             tls_dir,
         };
         let served = py.detach(|| runtime().block_on(options.serve(builder)));

@@ -243,9 +243,8 @@ where
         }
         Command::Serve(args) => match Api::from_path_with(&args.file, &args.template) {
             Ok(api) => {
-                let endpoint = args.options.lambda_endpoint.as_deref();
                 let (template_handlers, functions, environment) =
-                    function_plan(&api, host, endpoint);
+                    function_plan(&api, host, &args.options);
                 // Handlers given on the command line replace the template's own.
                 let handlers = match args.handlers.as_deref() {
                     Some(handlers) => handler_bindings(&api, handlers),
@@ -324,13 +323,14 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
 }
 
 /// A template's functions, as `host` serves them (docs/behaviour.md §13): those of its runtime in-process (their
-/// bindings), the others at the Lambda endpoint; with one start-up line each, and the environment of those run
-/// in-process.
+/// bindings), the others at the Lambda endpoint; with one start-up line each (and one per AWS service
+/// integration, saying where it is sent), and the environment of those run in-process.
 pub fn function_plan(
     api: &Api,
     host: Host,
-    lambda_endpoint: Option<&str>,
+    options: &ServeOptions,
 ) -> (Vec<HandlerBinding>, Vec<String>, BTreeMap<String, String>) {
+    let lambda_endpoint = options.lambda_endpoint.as_deref();
     let mut bindings = Vec::new();
     let mut lines = Vec::new();
     let mut environment = BTreeMap::new();
@@ -394,9 +394,19 @@ pub fn function_plan(
         ));
     }
     for integration in api.integrations.values() {
-        if let Some(IntegrationUri::AwsService { service, operation }) = &integration.uri {
+        if let Some(IntegrationUri::AwsService {
+            service, operation, ..
+        }) = &integration.uri
+        {
+            let endpoint = options.aws_endpoints.iter().find(|(s, _)| s == service);
+            let place = match endpoint {
+                Some((_, url)) => format!("at the AWS endpoint {url}"),
+                None => format!(
+                    "nowhere: give --aws-endpoint {service}=URL; its routes answer as a failing integration"
+                ),
+            };
             lines.push(format!(
-                "integration {} ({service} {operation}): not emulated yet; its routes answer Internal server error",
+                "integration {} ({service} {operation}): {place}",
                 integration.id
             ));
         }
@@ -559,7 +569,8 @@ routes:
             .unwrap()
             .canonicalize()
             .unwrap();
-        let (bindings, lines, environment) = function_plan(&api, Host::Python, None);
+        let (bindings, lines, environment) =
+            function_plan(&api, Host::Python, &ServeOptions::default());
         let bound: Vec<(&str, &str, &str)> = bindings
             .iter()
             .map(|b| {
@@ -589,7 +600,14 @@ routes:
             ]
         );
         assert_eq!(environment["STAGE"], "dev");
-        let (bindings, lines, _) = function_plan(&api, Host::Node, Some("http://127.0.0.1:3001"));
+        let (bindings, lines, _) = function_plan(
+            &api,
+            Host::Node,
+            &ServeOptions {
+                lambda_endpoint: Some("http://127.0.0.1:3001".into()),
+                ..ServeOptions::default()
+            },
+        );
         assert!(bindings.is_empty());
         assert_eq!(
             lines[1],

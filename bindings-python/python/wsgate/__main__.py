@@ -117,7 +117,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         options = args["options"]
         asyncio.run(gateway._serve_until_stopped(
             options["host"], options["port"],
-            {"stage": options["stage"], "lambda_endpoint": options["lambdaEndpoint"], "tls_dir": options["tlsDir"]},
+            {
+                "stage": options["stage"], "lambda_endpoint": options["lambdaEndpoint"],
+                "aws_endpoints": options["awsEndpoints"], "tls_dir": options["tlsDir"],
+            },
             note=outcome["tlsNote"],
         ))
     except GatewayError as error:

@@ -64,6 +64,7 @@ class Server:
         port: int,
         stage: Optional[str] = None,
         lambda_endpoint: Optional[str] = None,
+        aws_endpoints: Optional[Dict[str, str]] = None,
         tls_dir: Optional[str] = None,
     ) -> Server: ...
     @property

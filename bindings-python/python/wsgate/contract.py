@@ -27,16 +27,28 @@ class Handshake(TypedDict):
     subprotocol: Union[str, None]
 
 
+class IntegrationParameters(TypedDict, total=False):
+    """Headers, query string parameters and path parameters for the integration request (docs/behaviour.md §5.2)."""
+    header: Dict[str, Any]
+    querystring: Dict[str, Any]
+    path: Dict[str, Any]
+
+
 IntegrationType = Union[Literal["AWS_PROXY"], Literal["AWS"], Literal["HTTP_PROXY"], Literal["HTTP"], Literal["MOCK"]]
 """An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`)."""
 
 
-class Invocation(TypedDict):
-    """An integration call the caller must make."""
+class _InvocationRequired(TypedDict):
     id: str
     type: "IntegrationType"
     request: Any
     """The Lambda proxy event (AWS_PROXY), or the body to send: the rendered template or the raw message."""
+
+
+class Invocation(_InvocationRequired, total=False):
+    """An integration call the caller must make."""
+    parameters: "IntegrationParameters"
+    """The integration's `requestParameters`, evaluated: what HTTP and AWS service calls add to their request."""
 
 
 class ResponseChoice(TypedDict):

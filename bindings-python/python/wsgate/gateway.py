@@ -160,6 +160,7 @@ class Gateway:
         *,
         stage: Optional[str] = None,
         lambda_endpoint: Optional[str] = None,
+        aws_endpoints: Optional[Dict[str, str]] = None,
         tls_dir: Optional[str] = None,
     ) -> Server:
         """Starts serving (``port=0`` picks a free port); coroutine handlers run on the calling loop."""
@@ -169,7 +170,7 @@ class Gateway:
         self._loop = asyncio.get_running_loop()
         api_id = self.api.api_id  # the server takes the API over
         self._raw = _wsgate.Server.start(
-            self.api, dict(self._handlers), self, host, port, stage, lambda_endpoint,
+            self.api, dict(self._handlers), self, host, port, stage, lambda_endpoint, aws_endpoints,
             os.fspath(tls_dir) if tls_dir is not None else None,
         )
         self._unroute = route_management_api(api_id, self._raw.management_url)

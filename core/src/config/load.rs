@@ -15,6 +15,40 @@ use super::source;
 use super::uri::{classify_uri, stage_variable_refs};
 use super::*;
 
+/// A request parameter's source; `Err(None)` for the multi-value sources wsgate does not emulate.
+fn parameter_source(text: &str) -> Result<ParameterSource, Option<String>> {
+    if let Some(fixed) = text
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+    {
+        return Ok(ParameterSource::Static(fixed.to_string()));
+    }
+    if let Some(name) = text.strip_prefix("context.") {
+        return Ok(ParameterSource::Context(name.to_string()));
+    }
+    if text.starts_with("route.request.multivalue") {
+        return Err(None);
+    }
+    let expression = [
+        "route.request.header.",
+        "route.request.querystring.",
+        "route.request.body.",
+        "stageVariables.",
+    ]
+    .iter()
+    .find(|prefix| text.starts_with(*prefix))
+    .map(|_| format!("${}", text.strip_prefix("route.").unwrap_or(text)));
+    let Some(expression) = expression else {
+        return Err(Some(format!(
+            "`{text}` is not a request parameter source: use 'text', context.NAME, stageVariables.NAME, \
+             route.request.header.NAME, route.request.querystring.NAME or route.request.body.PATH"
+        )));
+    };
+    SelectionExpression::parse(&expression)
+        .map(ParameterSource::Expression)
+        .map_err(Some)
+}
+
 pub fn load(
     text: &str,
     file: Option<String>,
@@ -412,7 +446,7 @@ impl Loader {
         self.unsupported(&fields, "connectionId", |_| false, "none");
         self.unsupported(&fields, "integrationSubtype", |_| false, "none");
         self.unsupported(&fields, "contentHandlingStrategy", |_| false, "none");
-        self.unsupported(&fields, "requestParameters", is_empty, "none");
+        let request_parameters = self.request_parameters(&fields);
         self.unsupported(&fields, "tlsConfig", is_empty, "none");
         let mut responses = Vec::new();
         for (key, value, rpath) in self.entries(&fields, "integrationResponses") {
@@ -429,8 +463,58 @@ impl Loader {
             passthrough,
             template_selection,
             request_templates,
+            request_parameters,
             responses,
         })
+    }
+
+    /// An integration's `requestParameters`: `integration.request.header|querystring|path.NAME` keys, each with
+    /// its source (docs/behaviour.md §5.2).
+    fn request_parameters(&mut self, fields: &Fields<'_>) -> Vec<RequestParameter> {
+        let mut parameters = Vec::new();
+        for (key, value, path) in self.entries(fields, "requestParameters") {
+            let target = key.strip_prefix("integration.request.").and_then(|rest| {
+                let (location, name) = rest.split_once('.')?;
+                let location = match location {
+                    "header" => ParameterLocation::Header,
+                    "querystring" => ParameterLocation::Querystring,
+                    "path" => ParameterLocation::Path,
+                    _ => return None,
+                };
+                let valid = !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._$-".contains(&b));
+                valid.then(|| (location, name.to_string()))
+            });
+            let Some((location, name)) = target else {
+                self.invalid(
+                    &path,
+                    format!("`{key}` is not integration.request.header|querystring|path.NAME (NAME of letters, digits, `._$-`)"),
+                );
+                continue;
+            };
+            let Value::String(text) = value else {
+                self.wrong_type(&path, "a string");
+                continue;
+            };
+            match parameter_source(text) {
+                Ok(source) => parameters.push(RequestParameter {
+                    location,
+                    name,
+                    source,
+                }),
+                Err(None) => self.report(
+                    &path,
+                    ProblemKind::UnsupportedFeature {
+                        field: text.clone(),
+                        default: "a single-value source".into(),
+                    },
+                ),
+                Err(Some(detail)) => self.invalid(&path, detail),
+            }
+        }
+        parameters
     }
 
     fn integration_uri(

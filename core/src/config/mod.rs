@@ -18,6 +18,34 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
+/// Name/value pairs as a JSON object (`{"Stage": "prod"}`), in the order given: parameter overrides, AWS
+/// endpoints, integration request parameters.
+pub(crate) mod pairs {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        pairs: &[(String, String)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        map.into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => Ok((k, s)),
+                serde_json::Value::Number(n) => Ok((k, n.to_string())),
+                other => Err(serde::de::Error::custom(format!(
+                    "`{k}` is {other}, not a string"
+                ))),
+            })
+            .collect()
+    }
+}
+
 pub use cloudformation::TemplateOptions;
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use names::valid_stage_name;
@@ -173,9 +201,41 @@ pub enum IntegrationUri {
     Url(String),
     /// A Lambda function, invoked by name at the `--lambda-endpoint`.
     LambdaFunction(String),
-    /// Another AWS service's action or path (`arn:aws:apigateway:REGION:dynamodb:action/PutItem`): not called yet;
-    /// its routes answer as a failing integration does.
-    AwsService { service: String, operation: String },
+    /// Another AWS service's action or path (`arn:aws:apigateway:REGION:dynamodb:action/PutItem`), called at the
+    /// endpoint `--aws-endpoint` gives that service (docs/behaviour.md §5.6).
+    AwsService {
+        region: String,
+        service: String,
+        operation: String,
+    },
+}
+
+/// Where a request parameter goes in the integration request (`integration.request.header.NAME`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterLocation {
+    Header,
+    Querystring,
+    Path,
+}
+
+/// Where a request parameter's value comes from (docs/behaviour.md §5.2).
+#[derive(Debug, Clone)]
+pub enum ParameterSource {
+    /// `'text'`: the text itself.
+    Static(String),
+    /// `context.NAME`: a `$context` variable.
+    Context(String),
+    /// `route.request.header.X`, `route.request.querystring.X`, `route.request.body.PATH`, `stageVariables.X`.
+    Expression(SelectionExpression),
+}
+
+/// One `requestParameters` entry of an integration.
+#[derive(Debug, Clone)]
+pub struct RequestParameter {
+    pub location: ParameterLocation,
+    pub name: String,
+    pub source: ParameterSource,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +257,8 @@ pub struct Integration {
     pub passthrough: Passthrough,
     pub template_selection: Option<SelectionExpression>,
     pub request_templates: BTreeMap<String, Template>,
+    /// In definition order.
+    pub request_parameters: Vec<RequestParameter>,
     /// In definition order; `$default` is tried last whatever its position.
     pub responses: Vec<IntegrationResponse>,
 }
@@ -374,6 +436,7 @@ impl Api {
                 passthrough: Passthrough::WhenNoMatch,
                 template_selection: None,
                 request_templates: BTreeMap::new(),
+                request_parameters: Vec::new(),
                 responses: Vec::new(),
             },
         );

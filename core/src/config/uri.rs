@@ -58,11 +58,12 @@ pub fn classify_uri(uri: &str, kind: IntegrationType) -> Result<IntegrationUri, 
 fn aws_service(uri: &str) -> Option<IntegrationUri> {
     let parts: Vec<&str> = uri.splitn(6, ':').collect();
     match parts.as_slice() {
-        ["arn", _, "apigateway", _, service, operation]
+        ["arn", _, "apigateway", region, service, operation]
             if *service != "lambda"
                 && (operation.starts_with("action/") || operation.starts_with("path/")) =>
         {
             Some(IntegrationUri::AwsService {
+                region: region.to_string(),
                 service: service.to_string(),
                 operation: operation.to_string(),
             })
@@ -118,6 +119,7 @@ mod tests {
                 IntegrationType::Aws
             ),
             Ok(IntegrationUri::AwsService {
+                region: "eu-west-1".into(),
                 service: "dynamodb".into(),
                 operation: "action/PutItem".into()
             })

@@ -52,7 +52,7 @@ fn splitmix(seed: u64, n: u64) -> u64 {
 }
 
 /// (year, month, day, hour, minute, second, millisecond) in UTC of a Unix time in milliseconds.
-pub(super) fn civil(epoch_ms: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
+pub(crate) fn civil(epoch_ms: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let secs = (epoch_ms / 1000) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400) as u32;

@@ -14,13 +14,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::{
-    Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, Passthrough, Route,
+    Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, ParameterLocation,
+    ParameterSource, Passthrough, Route,
 };
 use crate::frame::{Assembler, CloseCause, Limits};
 use crate::selection::{Inputs, SelectionExpression};
 use crate::template::{Scope, Template};
 
 pub use event::{forwarded_headers, EventType};
+#[cfg(feature = "server")]
+pub(crate) use ids::civil;
 pub use ids::{clf_time, iso_time, Ids};
 pub use lambda_context::LambdaContext;
 pub use session::{
@@ -99,6 +102,30 @@ pub struct Invocation {
     pub timeout_ms: u32,
     /// The Lambda proxy event (AWS_PROXY), or the body to send: the rendered template or the raw message.
     pub request: Value,
+    /// The integration's `requestParameters`, evaluated: what HTTP and AWS service calls add to their request.
+    #[serde(skip_serializing_if = "IntegrationParameters::is_empty")]
+    pub parameters: IntegrationParameters,
+}
+
+/// Headers, query string parameters and path parameters for the integration request (docs/behaviour.md §5.2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct IntegrationParameters {
+    #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::config::pairs")]
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, String>"))]
+    pub header: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::config::pairs")]
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, String>"))]
+    pub querystring: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::config::pairs")]
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, String>"))]
+    pub path: Vec<(String, String)>,
+}
+
+impl IntegrationParameters {
+    pub fn is_empty(&self) -> bool {
+        self.header.is_empty() && self.querystring.is_empty() && self.path.is_empty()
+    }
 }
 
 /// What an integration call produced.
@@ -390,6 +417,7 @@ impl Engine {
                 .render_request(integration, conn, &vars, body, json.as_ref())
                 .map(|text| text.map(Value::String)),
         };
+        let parameters = self.request_parameters(integration, conn, &vars, json.as_ref());
         let proxy = integration.kind.is_proxy();
         let pending = Pending {
             integration_id: integration.id.clone(),
@@ -408,6 +436,7 @@ impl Engine {
             uri: integration.uri.clone(),
             timeout_ms: integration.timeout_ms,
             request,
+            parameters,
         };
         let route_key = Some(route.key.clone());
         if integration.kind == IntegrationType::Mock {
@@ -428,6 +457,50 @@ impl Engine {
         }
     }
 
+    /// The integration's `requestParameters`, each evaluated against this request.
+    fn request_parameters(
+        &self,
+        integration: &Integration,
+        conn: &Connection,
+        vars: &RequestVars,
+        json: Option<&Value>,
+    ) -> IntegrationParameters {
+        let mut out = IntegrationParameters::default();
+        if integration.request_parameters.is_empty() {
+            return out;
+        }
+        let inputs = self.request_inputs(conn, json);
+        let context = vars.context(&self.api);
+        for parameter in &integration.request_parameters {
+            let value = match &parameter.source {
+                ParameterSource::Static(text) => text.clone(),
+                ParameterSource::Context(name) => crate::template::Context::get(&context, name)
+                    .map(|v| crate::stringify(&v))
+                    .unwrap_or_default(),
+                ParameterSource::Expression(expression) => expression.evaluate(&inputs),
+            };
+            let list = match parameter.location {
+                ParameterLocation::Header => &mut out.header,
+                ParameterLocation::Querystring => &mut out.querystring,
+                ParameterLocation::Path => &mut out.path,
+            };
+            list.push((parameter.name.clone(), value));
+        }
+        out
+    }
+
+    /// What request templates, template selection and request parameters read.
+    fn request_inputs<'a>(&'a self, conn: &'a Connection, json: Option<&'a Value>) -> Inputs<'a> {
+        Inputs {
+            body: json,
+            headers: &conn.headers,
+            query: &conn.query,
+            authorizer: conn.authorizer.as_ref(),
+            stage_variables: Some(&self.api.stage_variables),
+            integration: None,
+        }
+    }
+
     /// The request template's output, the raw body under passthrough, or `None` when passthrough refuses.
     fn render_request(
         &self,
@@ -437,14 +510,7 @@ impl Engine {
         body: &str,
         json: Option<&Value>,
     ) -> Result<Option<String>, crate::template::RenderError> {
-        let inputs = Inputs {
-            body: json,
-            headers: &conn.headers,
-            query: &conn.query,
-            authorizer: conn.authorizer.as_ref(),
-            stage_variables: Some(&self.api.stage_variables),
-            integration: None,
-        };
+        let inputs = self.request_inputs(conn, json);
         let templates = &integration.request_templates;
         let Some(template) =
             select_template(integration.template_selection.as_ref(), templates, &inputs)

@@ -8,7 +8,7 @@ use super::{
     select_template, Action, Decision, Engine, ErrorFrame, EventType, Outcome, Pending,
     ResponseChoice,
 };
-use crate::config::{Integration, IntegrationType};
+use crate::config::{Integration, IntegrationType, IntegrationUri};
 use crate::selection::{Inputs, IntegrationInputs};
 use crate::template::Scope;
 
@@ -120,10 +120,13 @@ impl Engine {
             route_key: Some(pending.vars.route_key.clone()),
             ..Decision::default()
         };
-        // Lambda (AWS) responses are selected by errorMessage, HTTP and MOCK by status code (docs/behaviour.md §5.3).
-        let selector = match integration.kind {
-            IntegrationType::Aws => error.clone().unwrap_or_default(),
-            _ => status.to_string(),
+        // Lambda (AWS) responses are selected by errorMessage; HTTP, MOCK and other AWS services by status code
+        // (docs/behaviour.md §5.3, §5.6).
+        let by_error = integration.kind == IntegrationType::Aws
+            && !matches!(integration.uri, Some(IntegrationUri::AwsService { .. }));
+        let selector = match by_error {
+            true => error.clone().unwrap_or_default(),
+            false => status.to_string(),
         };
         let chosen = integration
             .responses

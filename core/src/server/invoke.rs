@@ -1,7 +1,7 @@
-//! Calling integrations: handlers registered in-process, the Lambda Invoke API over HTTP, and HTTP backends,
-//! each bounded by `timeoutInMillis`, all through one pooled HTTP client.
+//! Calling integrations: handlers registered in-process, the Lambda Invoke API over HTTP, HTTP backends and
+//! AWS service endpoints, each bounded by `timeoutInMillis`, all through one pooled HTTP client.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -14,6 +14,8 @@ use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Map, Value};
 
+use super::aws_service::{encode_query, fill_path, service_request, set_headers};
+use super::sigv4::{self, Credentials};
 use crate::config::{Api, Integration, IntegrationType, IntegrationUri};
 use crate::engine::lambda_context::MEMORY_LIMIT_IN_MB;
 use crate::engine::{Connection, Invocation, Outcome};
@@ -44,18 +46,37 @@ pub type Handler = Arc<
 /// Lambda responses larger than this are refused (Lambda's own limit is 6 MB).
 const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
 
+/// Where integrations that leave the process are sent.
+#[derive(Debug, Clone, Default)]
+pub struct Endpoints {
+    /// The Lambda Invoke API's base URL.
+    pub lambda: Option<String>,
+    /// Each AWS service's base URL, by the service name of its ARNs (`dynamodb`, `sqs`).
+    pub aws: BTreeMap<String, String>,
+}
+
 /// Everything needed to make integration calls.
 pub struct Invoker {
     handlers: HashMap<String, Handler>,
     lambda_endpoint: Option<String>,
+    aws_endpoints: BTreeMap<String, String>,
+    /// What AWS service calls are signed with, read once at start as the SDKs do.
+    credentials: Credentials,
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
 impl Invoker {
-    pub fn new(handlers: HashMap<String, Handler>, lambda_endpoint: Option<String>) -> Self {
+    pub fn new(handlers: HashMap<String, Handler>, endpoints: Endpoints) -> Self {
+        let base = |e: String| e.trim_end_matches('/').to_string();
         Self {
             handlers,
-            lambda_endpoint: lambda_endpoint.map(|e| e.trim_end_matches('/').to_string()),
+            lambda_endpoint: endpoints.lambda.map(base),
+            aws_endpoints: endpoints
+                .aws
+                .into_iter()
+                .map(|(k, v)| (k, base(v)))
+                .collect(),
+            credentials: Credentials::from_env(),
             client: Client::builder(TokioExecutor::new()).build_http(),
         }
     }
@@ -159,10 +180,16 @@ impl Invoker {
             (Some(IntegrationUri::Url(url)), _) => {
                 substitute_stage_variables(url, &api.stage_variables)
             }
-            (Some(IntegrationUri::AwsService { service, operation }), _) => {
-                return Outcome::Failed(format!(
-                    "{service} {operation}: AWS service integrations are not emulated yet"
-                ))
+            (
+                Some(IntegrationUri::AwsService {
+                    region,
+                    service,
+                    operation,
+                }),
+                _,
+            ) => {
+                let call = self.call_aws_service(api, &invocation, region, service, operation);
+                return Box::pin(call).await;
             }
             (Some(IntegrationUri::LambdaFunction(name)), _) => match &self.lambda_endpoint {
                 Some(endpoint) => format!("{endpoint}/2015-03-31/functions/{name}/invocations"),
@@ -233,19 +260,91 @@ impl Invoker {
             .get(&invocation.id)
             .map_or("POST", |i| i.method.as_str());
         let body = crate::stringify(&invocation.request);
-        let mut request = Request::builder().method(method).uri(url);
-        // `$connect` backends see the client's handshake headers (docs/behaviour.md §5.2).
-        if connect {
-            for (name, value) in conn
-                .headers
+        let parameters = &invocation.parameters;
+        let mut url = fill_path(url, &parameters.path);
+        if !parameters.querystring.is_empty() {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            url = format!("{url}{separator}{}", encode_query(&parameters.querystring));
+        }
+        // `$connect` backends see the client's handshake headers (docs/behaviour.md §5.2); request parameters
+        // replace headers of the same name.
+        let mut headers: Vec<(String, String)> = if connect {
+            conn.headers
                 .iter()
                 .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
-            {
-                request = request.header(name.as_str(), value.as_str());
-            }
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        set_headers(&mut headers, &parameters.header);
+        let mut request = Request::builder().method(method).uri(url);
+        for (name, value) in &headers {
+            request = request.header(name.as_str(), value.as_str());
         }
         let request = request.body(Full::new(Bytes::from(body)));
         match self.send(request).await {
+            Ok((status, headers, body)) => Outcome::Http {
+                status,
+                headers,
+                body,
+            },
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// An AWS service's action or path at its `--aws-endpoint`, signed as API Gateway signs it
+    /// (docs/behaviour.md §5.6); its answer is selected by status code, as an HTTP backend's is.
+    async fn call_aws_service(
+        &self,
+        api: &Api,
+        invocation: &Invocation,
+        region: &str,
+        service: &str,
+        operation: &str,
+    ) -> Outcome {
+        let Some(endpoint) = self.aws_endpoints.get(service) else {
+            return Outcome::Failed(format!(
+                "{service} {operation}: no --aws-endpoint {service}=URL to send it to"
+            ));
+        };
+        let method = api
+            .integrations
+            .get(&invocation.id)
+            .map_or("POST", |i| i.method.as_str());
+        let call = service_request(service, operation, method, &invocation.parameters);
+        let mut url = format!("{endpoint}{}", call.path);
+        if !call.query.is_empty() {
+            url = format!("{url}?{}", call.query);
+        }
+        let uri: hyper::Uri = match url.parse() {
+            Ok(uri) => uri,
+            Err(e) => return Outcome::Failed(format!("`{url}` is not a URL: {e}")),
+        };
+        let body = crate::stringify(&invocation.request);
+        let host = uri.authority().map_or("", |a| a.as_str()).to_string();
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let signed = sigv4::sign(
+            &sigv4::Request {
+                method: &call.method,
+                host: &host,
+                path: uri.path(),
+                query: uri.query().unwrap_or(""),
+                headers: &call.headers,
+                body: body.as_bytes(),
+            },
+            region,
+            service,
+            &self.credentials,
+            now_ms,
+        );
+        let mut request = Request::builder().method(call.method.as_str()).uri(uri);
+        for (name, value) in call.headers.iter().chain(&signed) {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        match self.send(request.body(Full::new(Bytes::from(body)))).await {
             Ok((status, headers, body)) => Outcome::Http {
                 status,
                 headers,

@@ -17,11 +17,13 @@
 //! # }
 //! ```
 
+mod aws_service;
 mod head;
 mod invoke;
 mod management;
 mod options;
 mod registry;
+pub mod sigv4;
 mod socket;
 mod tls;
 
@@ -46,7 +48,7 @@ pub use registry::{ConnectionError, ConnectionInfo, Connections, Outbound, MAX_P
 pub use tls::Tls;
 
 use head::{read_head, HeadError, Rewind};
-use invoke::Invoker;
+use invoke::{Endpoints, Invoker};
 
 /// A request head must arrive within this time.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -134,7 +136,7 @@ impl Shared {
 pub struct GatewayBuilder {
     api: Api,
     handlers: HashMap<String, Handler>,
-    lambda_endpoint: Option<String>,
+    endpoints: Endpoints,
     tls: Option<Tls>,
 }
 
@@ -146,7 +148,7 @@ impl Gateway {
         GatewayBuilder {
             api,
             handlers: HashMap::new(),
-            lambda_endpoint: None,
+            endpoints: Endpoints::default(),
             tls: None,
         }
     }
@@ -173,7 +175,14 @@ impl GatewayBuilder {
 
     /// Where Lambda ARNs are invoked (`sam local start-lambda`, or any Lambda Invoke API server).
     pub fn lambda_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.lambda_endpoint = Some(url.into());
+        self.endpoints.lambda = Some(url.into());
+        self
+    }
+
+    /// Where integrations with `service` (`dynamodb`, `sqs`: the SERVICE of `arn:aws:apigateway:REGION:SERVICE:…`)
+    /// are sent: DynamoDB Local, or any AWS-compatible endpoint.
+    pub fn aws_endpoint(mut self, service: impl Into<String>, url: impl Into<String>) -> Self {
+        self.endpoints.aws.insert(service.into(), url.into());
         self
     }
 
@@ -204,7 +213,7 @@ impl GatewayBuilder {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let seed = now_ms() ^ (u64::from(std::process::id()) << 32) ^ u64::from(local.port());
-        let invoker = Invoker::new(self.handlers, self.lambda_endpoint);
+        let invoker = Invoker::new(self.handlers, self.endpoints);
         for id in invoker.unbound(&self.api) {
             tracing::warn!(integration = %id, "no handler is registered for this integration; its routes will answer Internal server error");
         }

@@ -1,4 +1,4 @@
-//! How a gateway serves (host, port, stage, Lambda endpoint, TLS): the options of `wsgate serve`, of Python's
+//! How a gateway serves (host, port, stage, Lambda and AWS endpoints, TLS): the options of `wsgate serve`, of Python's
 //! `serve`/`start` and of Node's `listen`, one type for all, and the one error they all report when serving fails.
 
 use std::path::PathBuf;
@@ -25,6 +25,12 @@ pub struct ServeOptions {
     /// Where Lambda function ARNs are invoked (`sam local start-lambda`'s URL, or any Lambda Invoke API).
     #[cfg_attr(feature = "cli", arg(long))]
     pub lambda_endpoint: Option<String>,
+    /// Where AWS service integrations of SERVICE (`arn:aws:apigateway:REGION:SERVICE:…`) are sent, signed:
+    /// `dynamodb=http://127.0.0.1:8000` for DynamoDB Local, or any AWS-compatible endpoint. Repeatable.
+    #[cfg_attr(feature = "cli", arg(long = "aws-endpoint", value_name = "SERVICE=URL", value_parser = parse_endpoint))]
+    #[serde(with = "crate::config::pairs")]
+    #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, String>"))]
+    pub aws_endpoints: Vec<(String, String)>,
     /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
     /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
@@ -38,14 +44,40 @@ impl Default for ServeOptions {
             port: 8080,
             stage: None,
             lambda_endpoint: None,
+            aws_endpoints: Vec::new(),
             tls_dir: None,
         }
     }
 }
 
+/// `SERVICE=http://HOST:PORT`.
+#[cfg(feature = "cli")]
+fn parse_endpoint(text: &str) -> Result<(String, String), String> {
+    let (service, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not SERVICE=http://HOST:PORT"))?;
+    check_endpoint(service, url)?;
+    Ok((service.to_string(), url.to_string()))
+}
+
+/// AWS service endpoints are local ones (DynamoDB Local, an AWS-compatible server), reached over plain HTTP.
+fn check_endpoint(service: &str, url: &str) -> Result<(), String> {
+    if service.is_empty() {
+        return Err(format!("`{url}` needs the service it serves: SERVICE=URL"));
+    }
+    if !url.starts_with("http://") {
+        return Err(format!(
+            "`{url}` ({service}): AWS service endpoints are reached over http://, as local ones (DynamoDB Local) are"
+        ));
+    }
+    Ok(())
+}
+
 /// Why a gateway could not start serving.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error("{0}")]
+    Endpoint(String),
     #[error("cannot make the TLS certificate: {0}")]
     Tls(std::io::Error),
     #[error("cannot serve on {host}:{port}: {source}")]
@@ -64,6 +96,10 @@ impl ServeOptions {
         }
         if let Some(endpoint) = &self.lambda_endpoint {
             builder = builder.lambda_endpoint(endpoint.clone());
+        }
+        for (service, url) in &self.aws_endpoints {
+            check_endpoint(service, url).map_err(ServeError::Endpoint)?;
+            builder = builder.aws_endpoint(service.clone(), url.clone());
         }
         let tls = Tls::local(&self.host, self.tls_dir.as_deref()).map_err(ServeError::Tls)?;
         builder

@@ -27,7 +27,7 @@ pub struct TemplateOptions {
     pub api: Option<String>,
     /// Parameter values, over the template's defaults (`sam deploy --parameter-overrides Name=Value ...`).
     #[cfg_attr(feature = "cli", arg(long = "parameter-overrides", value_name = "NAME=VALUE", num_args = 1.., value_parser = parse_parameter))]
-    #[serde(rename = "parameterOverrides", with = "pairs")]
+    #[serde(rename = "parameterOverrides", with = "crate::config::pairs")]
     #[cfg_attr(test, schemars(with = "BTreeMap<String, String>"))]
     pub parameters: Vec<(String, String)>,
     /// `AWS::StackName`; else the template's folder name (`sam init` names a project's folder after its stack).
@@ -40,33 +40,6 @@ pub struct TemplateOptions {
     /// `{"FunctionLogicalId": {"VAR": "value"}, "Parameters": {"VAR": "value for every function"}}`.
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub env_vars: Option<String>,
-}
-
-/// Parameter overrides as a JSON object (`{"Stage": "prod"}`), in the order given.
-mod pairs {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(
-        pairs: &[(String, String)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<(String, String)>, D::Error> {
-        let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
-        map.into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => Ok((k, s)),
-                serde_json::Value::Number(n) => Ok((k, n.to_string())),
-                other => Err(serde::de::Error::custom(format!(
-                    "parameter `{k}` is {other}, not a string"
-                ))),
-            })
-            .collect()
-    }
 }
 
 /// `Name=Value`, or SAM's `ParameterKey=Name,ParameterValue=Value`.

@@ -316,6 +316,7 @@ Resources:
     assert_eq!(
         put.uri,
         Some(crate::config::IntegrationUri::AwsService {
+            region: "us-east-1".into(),
             service: "dynamodb".into(),
             operation: "action/PutItem".into()
         })
@@ -329,6 +330,91 @@ Resources:
     let item: Value = serde_json::from_str(request.as_str().unwrap()).unwrap();
     assert_eq!(item["TableName"], "sessions");
     assert_eq!(item["Item"]["id"]["S"], "kQot7IkCXMG-640=");
+}
+
+#[test]
+fn request_parameters_are_evaluated_per_message() {
+    let template = r#"
+Parameters:
+  QueueName: {Type: String, Default: jobs}
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: jobs, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Api, StageName: dev, StageVariables: {team: core}}
+  EnqueueRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: enqueue, Target: !Join [/, [integrations, !Ref Enqueue]]}
+  Enqueue:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS
+      IntegrationMethod: POST
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/{queue}
+      RequestParameters:
+        integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
+        integration.request.path.queue: !Sub "'${QueueName}'"
+        integration.request.querystring.connection: context.connectionId
+        integration.request.querystring.team: stageVariables.team
+        integration.request.header.X-Priority: route.request.body.priority
+      RequestTemplates:
+        $default: Action=SendMessage&MessageBody=$util.urlEncode($input.body)
+"#;
+    let api = load(template).unwrap();
+    let mut session = crate::engine::Session::new(
+        std::sync::Arc::new(crate::Engine::new(api)),
+        crate::engine::SessionOptions::default(),
+    );
+    session.step(&json!({"connect": true})).unwrap();
+    let trace = session
+        .step(&json!({"message": r#"{"action":"enqueue","priority":7}"#}))
+        .unwrap();
+    let parameters = serde_json::to_value(trace.integration.unwrap().parameters).unwrap();
+    assert_eq!(
+        parameters,
+        json!({
+            "header": {"Content-Type": "application/x-www-form-urlencoded", "X-Priority": "7"},
+            "querystring": {"connection": "kQot7IkCXMG-640=", "team": "core"},
+            "path": {"queue": "jobs"}
+        })
+    );
+}
+
+#[test]
+fn bad_request_parameters_are_named() {
+    let template = r#"
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: jobs, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: $default, Target: !Join [/, [integrations, !Ref Http]]}
+  Http:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: HTTP_PROXY
+      IntegrationUri: http://127.0.0.1:9/
+      RequestParameters:
+        integration.request.body.x: "'a'"
+        integration.request.header.A: request.header.x
+        integration.request.header.B: route.request.multivalueheader.x
+"#;
+    let text = Api::from_str(template).unwrap_err().to_string();
+    assert!(text.contains(":16: ") && text.contains("`integration.request.body.x` is not integration.request.header|querystring|path.NAME"), "{text}");
+    assert!(
+        text.contains(":17: ")
+            && text.contains("`request.header.x` is not a request parameter source"),
+        "{text}"
+    );
+    assert!(
+        text.contains(":18: ") && text.contains("is not emulated by wsgate yet"),
+        "{text}"
+    );
 }
 
 #[test]
