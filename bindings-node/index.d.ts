@@ -163,6 +163,8 @@ export declare class Server {
   get url(): string
   /** `http://HOST:PORT/STAGE`: the `endpoint` of an aws-sdk `ApiGatewayManagementApiClient`. */
   get managementUrl(): string
+  /** The API's id: handlers reach this gateway at `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`. */
+  get apiId(): string
   /** The certificate `wss://` and `https://` are served with, PEM. */
   get certificatePem(): string | null
   get connections(): Connections
@@ -172,7 +174,7 @@ export declare class Server {
 
 /** One simulated connection: `step(step)` runs a step written as in `tests/vectors` and returns its trace. */
 export declare class Session {
-  constructor(definition: Definition, options?: SessionOptions)
+  constructor(definition: Definition, options?: SessionOptions, template?: TemplateOptions)
   step(step: Step): Trace
 }
 
@@ -180,7 +182,7 @@ export declare class Session {
  * Every problem of a definition, each `{ code, path, line, file, message, ... }` as the core serializes it; an
  * empty array when it loads. Only a definition that is not a path, text or object throws.
  */
-export declare function check(definition: Definition): Problem[]
+export declare function check(definition: Definition, template?: TemplateOptions): Problem[]
 
 /** What `connections.get` resolves to, as the aws-sdk's `GetConnectionCommand`. */
 export interface ConnectionInfo {
@@ -198,4 +200,4 @@ export interface Identity {
  * What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
  * `options` are the core's `SimulateOptions` (in contract.d.ts): unknown keys are a `SessionError`.
  */
-export declare function simulate(definition: Definition, message: string, options?: SimulateOptions): Trace
+export declare function simulate(definition: Definition, message: string, options?: SimulateOptions, template?: TemplateOptions): Trace

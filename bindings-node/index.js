@@ -1,9 +1,12 @@
 // The `wsgate` package: the native addon's Gateway, Server, Connections, Session, simulate and check, plus what
 // only JavaScript can do for them: calling handlers the way AWS Lambda's Node.js runtime does (sync, async, or with a
-// callback), and the error classes the addon throws.
+// callback), sending their management-API requests to the gateway, and the error classes the addon throws.
 'use strict'
 
 const { randomUUID } = require('node:crypto')
+const http = require('node:http')
+const https = require('node:https')
+const { syncBuiltinESMExports } = require('node:module')
 const native = require(`./${require('./platform.js')}`)
 
 /**
@@ -179,6 +182,90 @@ function dispatcher(handlers, complete, region) {
 }
 
 native.setGlue(dispatcher, (kind, message, data) => new ERRORS[kind](message, data))
+
+/**
+ * The gateways serving in this process, each `{ apiId, hostname, port }`. While one serves, HTTPS requests for
+ * `{apiId}.execute-api.{region}.amazonaws.com` (the management API's URL in AWS's samples) or for its own host and
+ * port (`https://{domainName}/{stage}`) go to it over plain HTTP: in-process handlers' aws-sdk clients reach it
+ * unchanged, with no DNS or certificate to set up (docs/behaviour.md §7). The aws-sdk calls `https.request` at each
+ * request, so replacing it (and the ES module exports, by `syncBuiltinESMExports`) is enough.
+ */
+const serving = new Set()
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1'])
+const httpsCalls = { request: https.request, get: https.get }
+
+function gatewayFor(options) {
+  const hostname = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1')
+  const port = Number(options.port || 443)
+  for (const gateway of serving) {
+    const managementHost = hostname.startsWith(`${gateway.apiId}.execute-api.`) && hostname.endsWith('.amazonaws.com')
+    const ownHost = port === gateway.port && (LOOPBACK.has(hostname) || hostname === gateway.hostname)
+    if (managementHost || ownHost) return gateway
+  }
+  return undefined
+}
+
+/** `https.request`'s arguments (`url[, options][, callback]` or `options[, callback]`) as options and callback. */
+function requestArguments(args) {
+  const callback = args.find((a) => typeof a === 'function')
+  if (typeof args[0] === 'string' || args[0] instanceof URL) {
+    const url = new URL(args[0])
+    const fromUrl = { protocol: url.protocol, hostname: url.hostname, port: url.port, path: url.pathname + url.search }
+    const extra = typeof args[1] === 'object' && args[1] !== null ? args[1] : {}
+    return [{ ...fromUrl, ...extra }, callback]
+  }
+  return [typeof args[0] === 'object' && args[0] !== null ? args[0] : {}, callback]
+}
+
+function routed(call) {
+  return function (...args) {
+    const [options, callback] = requestArguments(args)
+    const gateway = gatewayFor(options)
+    if (gateway === undefined) return httpsCalls[call].apply(this, args)
+    // Plain HTTP on the gateway's port, with Node's default agent (an HTTPS agent cannot carry it).
+    const plain = { ...options, protocol: 'http:', host: undefined, hostname: gateway.hostname, port: gateway.port, agent: undefined }
+    return http[call](plain, callback)
+  }
+}
+
+function route(gateway) {
+  if (serving.size === 0) {
+    https.request = routed('request')
+    https.get = routed('get')
+    syncBuiltinESMExports()
+  }
+  serving.add(gateway)
+}
+
+function unroute(gateway) {
+  if (!serving.delete(gateway) || serving.size > 0) return
+  Object.assign(https, httpsCalls)
+  syncBuiltinESMExports()
+}
+
+const listen = native.Gateway.prototype.listen
+// Not async: the addon's synchronous errors (listening twice) stay synchronous.
+native.Gateway.prototype.listen = function (options) {
+  return listen.call(this, options).then(routeWhileServing)
+}
+
+function routeWhileServing(server) {
+  const url = new URL(server.managementUrl)
+  const gateway = { apiId: server.apiId, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) }
+  route(gateway)
+  const close = server.close
+  // Routed until every client's $disconnect has run: those handlers may post to the others.
+  Object.defineProperty(server, 'close', {
+    value: async function () {
+      try {
+        return await close.call(this)
+      } finally {
+        unroute(gateway)
+      }
+    },
+  })
+  return server
+}
 
 module.exports = {
   Gateway: native.Gateway,

@@ -37,12 +37,17 @@ fn read(
 /// The definition, or a `ConfigError` with every problem; a CloudFormation/SAM template is deployed with
 /// `template` (`TemplateOptions` in contract.d.ts).
 pub fn load(env: &Env, definition: Unknown, template: Option<Value>) -> Result<Api> {
-    let template: TemplateOptions = match template {
-        Some(template) => serde_json::from_value(template)
-            .map_err(|e| gateway_error(env, format!("template: {e}")))?,
-        None => TemplateOptions::default(),
-    };
+    let template = template_options(env, template)?;
     read(env, definition, &template)?.map_err(|e| config_error(env, &e))
+}
+
+/// The core's `TemplateOptions` (in contract.d.ts): unknown keys are a `GatewayError`.
+fn template_options(env: &Env, template: Option<Value>) -> Result<TemplateOptions> {
+    match template {
+        Some(template) => serde_json::from_value(template)
+            .map_err(|e| gateway_error(env, format!("template: {e}"))),
+        None => Ok(TemplateOptions::default()),
+    }
 }
 
 /// One simulated connection: `step(step)` runs a step written as in `tests/vectors` and returns its trace.
@@ -55,10 +60,15 @@ pub struct Session {
 impl Session {
     #[napi(
         constructor,
-        ts_args_type = "definition: Definition, options?: SessionOptions"
+        ts_args_type = "definition: Definition, options?: SessionOptions, template?: TemplateOptions"
     )]
-    pub fn new(env: Env, definition: Unknown, options: Option<Value>) -> Result<Self> {
-        let api = load(&env, definition, None)?;
+    pub fn new(
+        env: Env,
+        definition: Unknown,
+        options: Option<Value>,
+        template: Option<Value>,
+    ) -> Result<Self> {
+        let api = load(&env, definition, template)?;
         let options =
             engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
         Ok(Self {
@@ -79,7 +89,7 @@ impl Session {
 /// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
 /// `options` are the core's `SimulateOptions` (in contract.d.ts): unknown keys are a `SessionError`.
 #[napi(
-    ts_args_type = "definition: Definition, message: string, options?: SimulateOptions",
+    ts_args_type = "definition: Definition, message: string, options?: SimulateOptions, template?: TemplateOptions",
     ts_return_type = "Trace"
 )]
 pub fn simulate(
@@ -87,8 +97,9 @@ pub fn simulate(
     definition: Unknown,
     message: String,
     options: Option<Value>,
+    template: Option<Value>,
 ) -> Result<Value> {
-    let api = load(&env, definition, None)?;
+    let api = load(&env, definition, template)?;
     let options =
         engine::options(options.unwrap_or_default()).map_err(|e| session_error(&env, &e))?;
     let trace = engine::simulate(api, &message, &options).map_err(|e| session_error(&env, &e))?;
@@ -97,9 +108,13 @@ pub fn simulate(
 
 /// Every problem of a definition, each `{ code, path, line, file, message, ... }` as the core serializes it; an
 /// empty array when it loads. Only a definition that is not a path, text or object throws.
-#[napi(ts_args_type = "definition: Definition", ts_return_type = "Problem[]")]
-pub fn check(env: Env, definition: Unknown) -> Result<Value> {
-    Ok(match read(&env, definition, &TemplateOptions::default())? {
+#[napi(
+    ts_args_type = "definition: Definition, template?: TemplateOptions",
+    ts_return_type = "Problem[]"
+)]
+pub fn check(env: Env, definition: Unknown, template: Option<Value>) -> Result<Value> {
+    let template = template_options(&env, template)?;
+    Ok(match read(&env, definition, &template)? {
         Ok(_) => Value::Array(Vec::new()),
         Err(error) => serde_json::to_value(&error.problems)?,
     })

@@ -16,6 +16,7 @@ pub struct Server {
     connections: Live,
     url: String,
     management_url: String,
+    api_id: String,
     certificate_pem: Option<String>,
 }
 
@@ -24,6 +25,7 @@ impl Server {
         Self {
             url: server.url(),
             management_url: server.management_url(),
+            api_id: server.api_id().to_string(),
             certificate_pem: server.certificate_pem().map(str::to_string),
             server: Arc::new(Mutex::new(Some(server))),
             dispatch,
@@ -44,6 +46,12 @@ impl Server {
     #[napi(getter)]
     pub fn management_url(&self) -> String {
         self.management_url.clone()
+    }
+
+    /// The API's id: handlers reach this gateway at `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`.
+    #[napi(getter)]
+    pub fn api_id(&self) -> String {
+        self.api_id.clone()
     }
 
     /// The certificate `wss://` and `https://` are served with, PEM.

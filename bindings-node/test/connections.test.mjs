@@ -99,3 +99,54 @@ test('the aws-sdk management client works against server.managementUrl unchanged
     client.destroy()
   })
 })
+
+/** A handler as AWS's samples write it: the management client built from the event, posting back to the caller. */
+function postsBackThrough (endpointOf) {
+  return gateway((gw) => gw.integration('echo', async (event) => {
+    const client = new ApiGatewayManagementApiClient({ endpoint: endpointOf(event.requestContext) })
+    const { text } = JSON.parse(event.body)
+    await client.send(new PostToConnectionCommand({ ConnectionId: event.requestContext.connectionId, Data: text.toUpperCase() }))
+    return { statusCode: 200 }
+  }))
+}
+
+for (const [form, endpointOf] of [
+  ['https://{domainName}/{stage}', (c) => `https://${c.domainName}/${c.stage}`],
+  ['https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+    (c) => `https://${c.apiId}.execute-api.${process.env.AWS_REGION}.amazonaws.com/${c.stage}`],
+]) {
+  test(`in-process handlers reach the gateway at ${form} with no certificate or DNS set up`, async () => {
+    const saved = { ...process.env }
+    Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' })
+    try {
+      await serving(postsBackThrough(endpointOf), async (server) => {
+        const ws = await connect(server.url)
+        ws.send(JSON.stringify({ action: 'echo', text: 'shout' }))
+        assert.equal(await ws.next(), 'SHOUT')
+        ws.close()
+      })
+    } finally {
+      process.env = saved
+    }
+  })
+}
+
+test('only the gateway\'s own hosts are routed, and only while it serves', async () => {
+  const https = await import('node:https')
+  const original = https.request
+  await serving(whoami(), async (server) => {
+    const { port } = new URL(server.managementUrl)
+    const protocolOf = (url) => {
+      const request = https.request(url)
+      request.on('error', () => {})
+      request.destroy()
+      return request.protocol
+    }
+    assert.equal(protocolOf(`https://127.0.0.1:${port}/dev`), 'http:')
+    assert.equal(protocolOf(`https://localhost:${port}/dev`), 'http:')
+    assert.equal(protocolOf(`https://${server.apiId}.execute-api.us-east-1.amazonaws.com/dev`), 'http:')
+    assert.equal(protocolOf('https://abcdef1234.execute-api.us-east-1.amazonaws.com/dev'), 'https:')
+    assert.equal(protocolOf('https://127.0.0.1:1/'), 'https:')
+  })
+  assert.equal(https.request, original)
+})

@@ -67,6 +67,22 @@ test('a SAM template is a definition, deployed with the template options', () =>
   assert.throws(() => new Gateway(template, { stackname: 'x' }), /template: unknown field `stackname`/)
 })
 
+test('check, simulate and sessions deploy a template with its options', () => {
+  const template = new URL('../../examples/chat/template.yaml', import.meta.url).pathname
+  const prod = { parameterOverrides: { StageName: 'prod' }, region: 'eu-west-1' }
+  const message = JSON.stringify({ action: 'sendmessage', message: 'hi' })
+  const stageOf = (trace) => trace.integration.request.requestContext.stage
+  assert.equal(stageOf(simulate(template, message, { result: { statusCode: 200 } }, prod)), 'prod')
+  assert.equal(stageOf(simulate(template, message)), 'dev')
+  const session = new Session(template, undefined, prod)
+  session.step({ connect: true })
+  assert.equal(stageOf(session.step({ message })), 'prod')
+  assert.deepEqual(check(template, prod), [])
+  assert.deepEqual(check(template, { parameterOverrides: { Stage: 'prod' } }).map((p) => [p.path, p.code]),
+    [['Parameters', 'invalid_value']])
+  assert.throws(() => check(template, { stackname: 'x' }), /template: unknown field `stackname`/)
+})
+
 test('registration and simulated-session errors are typed, with the core code of why', () => {
   const gw = new Gateway(API)
   const coded = (type, code, text = /./) => (error) => error instanceof type && error.code === code && text.test(error.message)

@@ -151,13 +151,14 @@ pub struct PySession {
 #[pymethods]
 impl PySession {
     #[new]
-    #[pyo3(signature = (definition, options=None))]
+    #[pyo3(signature = (definition, options=None, template=None))]
     fn new(
         py: Python<'_>,
         definition: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyAny>>,
+        template: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let api = load(py, definition, None)?;
+        let api = load(py, definition, template)?;
         let options: Value = match options {
             Some(options) => {
                 depythonize(options).map_err(|e| PyTypeError::new_err(e.to_string()))?
@@ -186,7 +187,7 @@ impl PySession {
 
 /// What the gateway does with one message on a new simulated connection, as the trace (docs/architecture.md).
 #[pyfunction]
-#[pyo3(signature = (definition, message, result=None, function_error=None, timeout=false, fragments=None, binary=false))]
+#[pyo3(signature = (definition, message, result=None, function_error=None, timeout=false, fragments=None, binary=false, template=None))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per `wsgate route` option
 pub fn simulate<'py>(
     py: Python<'py>,
@@ -197,8 +198,9 @@ pub fn simulate<'py>(
     timeout: bool,
     fragments: Option<usize>,
     binary: bool,
+    template: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let api = load(py, definition, None)?;
+    let api = load(py, definition, template)?;
     let result: Option<Value> = match result {
         Some(result) => Some(depythonize(result).map_err(|e| PyTypeError::new_err(e.to_string()))?),
         None => None,
@@ -218,8 +220,13 @@ pub fn simulate<'py>(
 /// Every problem of a definition as `wsgate.errors.Problem`s; an empty list when it loads. Only something that is
 /// no definition at all (neither a path, text nor a dict) raises.
 #[pyfunction]
-pub fn check(py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    match load(py, definition, None) {
+#[pyo3(signature = (definition, template=None))]
+pub fn check(
+    py: Python<'_>,
+    definition: &Bound<'_, PyAny>,
+    template: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    match load(py, definition, template) {
         Ok(_) => Ok(pyo3::types::PyList::empty(py).into_any().unbind()),
         Err(error) if error.is_instance_of::<pyo3::exceptions::PyValueError>(py) => {
             Ok(error.value(py).getattr("problems")?.unbind())

@@ -99,8 +99,8 @@ def test_boto3_reaches_the_management_url_unchanged(gateway):
     run(scenario())
 
 
-def test_an_unchanged_lambda_handler_posts_over_https_with_boto3(gateway, tmp_path, monkeypatch):
-    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "cert.pem"))
+def test_an_unchanged_lambda_handler_posts_to_https_domain_name_with_no_certificate_set_up(gateway):
+    """``https://{domainName}/{stage}`` is the gateway's own port: boto3 reaches it with no AWS_CA_BUNDLE."""
 
     @gateway.integration("echo")
     def handler(event, context):  # as AWS's samples write it
@@ -112,7 +112,7 @@ def test_an_unchanged_lambda_handler_posts_over_https_with_boto3(gateway, tmp_pa
         return {"statusCode": 200}
 
     async def scenario():
-        async with serving(gateway, tls_dir=str(tmp_path)) as server, websockets.connect(server.url) as ws:
+        async with serving(gateway) as server, websockets.connect(server.url) as ws:
             assert await ask(ws, {"action": "echo", "text": "shout"}) == "SHOUT"
 
     run(scenario())

@@ -87,3 +87,18 @@ def test_a_sam_template_is_a_definition_deployed_with_its_template_options():
     assert [(p.path, p.code) for p in unknown.value.problems] == [("Parameters", "invalid_value")]
     with pytest.raises(TypeError, match="stackname"):
         wsgate.Api(template, {"stackname": "x"})  # type: ignore[typeddict-unknown-key]
+
+
+def test_check_simulate_and_sessions_deploy_a_template_with_its_options():
+    template = ROOT / "examples" / "chat" / "template.yaml"
+    prod: wsgate.TemplateOptions = {"parameterOverrides": {"StageName": "prod"}, "region": "eu-west-1"}
+    message = '{"action": "sendmessage", "message": "hi"}'
+    event = wsgate.simulate(template, message, {"statusCode": 200}, template=prod)["integration"]["request"]
+    assert event["requestContext"]["stage"] == "prod"
+    assert wsgate.simulate(template, message)["integration"]["request"]["requestContext"]["stage"] == "dev"
+    session = wsgate.Session(template, template=prod)
+    session.step({"connect": True})
+    assert session.step({"message": message})["integration"]["request"]["requestContext"]["stage"] == "prod"
+    assert wsgate.check(template, prod) == []
+    problems = wsgate.check(template, {"parameterOverrides": {"Stage": "prod"}})
+    assert [(p.path, p.code) for p in problems] == [("Parameters", "invalid_value")]

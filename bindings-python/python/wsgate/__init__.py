@@ -39,18 +39,20 @@ def simulate(
     timeout: bool = False,
     fragments: Optional[int] = None,
     binary: bool = False,
+    template: Optional[TemplateOptions] = None,
 ) -> Trace:
     """What the gateway does with one message on a new connection, without a socket: the trace of ``wsgate route``
     (``routeKey``, ``validation``, ``integration``, ``integrationResponse``, ``send``, ``close``) as a dict.
-    ``result`` is what the integration returns (a Lambda result, or ``{"statusCode", "headers", "body"}`` for HTTP)."""
-    trace: Trace = _wsgate.simulate(api, message, result, function_error, timeout, fragments, binary)
+    ``result`` is what the integration returns (a Lambda result, or ``{"statusCode", "headers", "body"}`` for HTTP).
+    ``template`` deploys a CloudFormation/SAM template (its API, parameter overrides, stack name, region)."""
+    trace: Trace = _wsgate.simulate(api, message, result, function_error, timeout, fragments, binary, template)
     return trace
 
 
-def check(api: Any) -> List[Problem]:
+def check(api: Any, template: Optional[TemplateOptions] = None) -> List[Problem]:
     """Every problem of a definition (a path, YAML or JSON text, or a dict), as ``wsgate check`` lists them; an
-    empty list when it loads."""
-    problems: List[Problem] = _wsgate.check(api)
+    empty list when it loads. ``template`` deploys a CloudFormation/SAM template, as for ``simulate``."""
+    problems: List[Problem] = _wsgate.check(api, template)
     return problems
 
 

@@ -28,7 +28,12 @@ class Api:
 
 @final
 class Session:
-    def __new__(cls, definition: _Definition, options: Optional[SessionOptions] = None) -> Session: ...
+    def __new__(
+        cls,
+        definition: _Definition,
+        options: Optional[SessionOptions] = None,
+        template: Optional[TemplateOptions] = None,
+    ) -> Session: ...
     def step(self, step: Step) -> Trace: ...
 
 @final
@@ -86,7 +91,8 @@ def simulate(
     timeout: bool = False,
     fragments: Optional[int] = None,
     binary: bool = False,
+    template: Optional[TemplateOptions] = None,
 ) -> Trace: ...
 
 def cli(argv: List[str]) -> Dict[str, Any]: ...
-def check(definition: _Definition) -> List[Any]: ...
+def check(definition: _Definition, template: Optional[TemplateOptions] = None) -> List[Any]: ...

@@ -1,6 +1,7 @@
 """What in-process handlers' AWS SDK calls reach: a boto3 management-API client built with the URL API Gateway has,
 ``https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`` (as AWS's samples build it from the API id and
-region), is sent to this gateway instead, with no DNS or certificate to set up (docs/behaviour.md §7)."""
+region) or ``https://{domainName}/{stage}`` (the gateway's own host and port), is sent to this gateway over plain
+HTTP instead, with no DNS or certificate to set up (docs/behaviour.md §7)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import urllib.parse
 from typing import Any, Callable
 
 _EVENT = "before-send.apigatewaymanagementapi"
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def route_management_api(api_id: str, management_url: str) -> Callable[[], None]:
@@ -22,7 +24,9 @@ def route_management_api(api_id: str, management_url: str) -> Callable[[], None]
     def redirect(request: Any, **_: Any) -> None:
         url = urllib.parse.urlsplit(request.url)
         host = url.hostname or ""
-        if host.startswith(f"{api_id}.execute-api.") and host.endswith(".amazonaws.com"):
+        aws_url = host.startswith(f"{api_id}.execute-api.") and host.endswith(".amazonaws.com")
+        own_url = url.port == gateway.port and (host in _LOOPBACK or host == gateway.hostname)
+        if aws_url or own_url:
             request.url = urllib.parse.urlunsplit((gateway.scheme, gateway.netloc, url.path, url.query, ""))
 
     if boto3.DEFAULT_SESSION is None:

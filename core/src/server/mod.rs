@@ -252,6 +252,11 @@ impl Server {
         &self.shared.engine.api().stage
     }
 
+    /// The API's id, as `{apiId}.execute-api.{region}.amazonaws.com` names it.
+    pub fn api_id(&self) -> &str {
+        &self.shared.engine.api().api_id
+    }
+
     /// `ws://HOST:PORT/STAGE`, where clients connect.
     pub fn url(&self) -> String {
         format!("ws://{}/{}", self.local, self.stage())

@@ -489,6 +489,69 @@ impl Translator<'_> {
 }
 
 /// Reads a template's parameters: each override, else its `Default`, lists split as CloudFormation splits them.
+/// What a parameter's value breaks of its constraints (`AllowedValues`, `AllowedPattern`, `MinLength`,
+/// `MaxLength`, `MinValue`, `MaxValue`, a `Number` type), as CloudFormation checks them before it deploys: the
+/// pattern must match the whole value. `ConstraintDescription`, when given, is what is said.
+fn constraint_violation(parameter: &Value, given: &str) -> Option<String> {
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), String::from);
+    let number = |key: &str| {
+        parameter
+            .get(key)
+            .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
+    };
+    let broken = if let Some(allowed) = parameter.get("AllowedValues").and_then(Value::as_array) {
+        let allowed: Vec<String> = allowed.iter().map(text).collect();
+        (!allowed.iter().any(|a| a == given)).then(|| {
+            format!(
+                "`{given}` is not one of its AllowedValues ({})",
+                allowed.join(", ")
+            )
+        })
+    } else {
+        None
+    };
+    let broken = broken.or_else(|| {
+        let pattern = parameter.get("AllowedPattern").map(text)?;
+        match regex::Regex::new(&format!("^(?:{pattern})$")) {
+            Ok(re) => (!re.is_match(given))
+                .then(|| format!("`{given}` does not match its AllowedPattern `{pattern}`")),
+            Err(_) => Some(format!(
+                "its AllowedPattern `{pattern}` is not a regular expression"
+            )),
+        }
+    });
+    let length = given.chars().count() as f64;
+    let broken = broken
+        .or_else(|| {
+            let min = number("MinLength")?;
+            (length < min).then(|| format!("`{given}` is shorter than its MinLength {min}"))
+        })
+        .or_else(|| {
+            let max = number("MaxLength")?;
+            (length > max).then(|| format!("`{given}` is longer than its MaxLength {max}"))
+        });
+    let is_number = parameter.get("Type").and_then(Value::as_str) == Some("Number");
+    let bounded = number("MinValue").is_some() || number("MaxValue").is_some();
+    let broken = broken.or_else(|| {
+        if !is_number && !bounded {
+            return None;
+        }
+        let Ok(value) = given.trim().parse::<f64>() else {
+            return Some(format!("`{given}` is not a number"));
+        };
+        if let Some(min) = number("MinValue").filter(|min| value < *min) {
+            return Some(format!("{given} is less than its MinValue {min}"));
+        }
+        let max = number("MaxValue").filter(|max| value > *max)?;
+        Some(format!("{given} is more than its MaxValue {max}"))
+    });
+    let description = parameter.get("ConstraintDescription").map(text);
+    broken.map(|detail| match description {
+        Some(description) => format!("{detail}: {description}"),
+        None => detail,
+    })
+}
+
 fn parameters(
     template: &Value,
     options: &TemplateOptions,
@@ -519,19 +582,11 @@ fn parameters(
                 continue;
             }
         };
-        let allowed = parameter.get("AllowedValues").and_then(Value::as_array);
-        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), String::from);
-        if let (Some(allowed), Value::String(given)) = (allowed, &value) {
-            if !allowed.iter().any(|a| text(a) == *given) {
-                let allowed: Vec<String> = allowed.iter().map(text).collect();
+        if let Value::String(given) = &value {
+            if let Some(detail) = constraint_violation(parameter, given) {
                 problems.push((
                     format!("Parameters.{name}"),
-                    ProblemKind::InvalidValue {
-                        detail: format!(
-                            "`{given}` is not one of the parameter's AllowedValues ({})",
-                            allowed.join(", ")
-                        ),
-                    },
+                    ProblemKind::InvalidValue { detail },
                 ));
             }
         }

@@ -59,6 +59,63 @@ fn parameters_take_overrides_and_conditions_follow_them() {
     );
 }
 
+#[test]
+fn parameter_values_keep_to_their_constraints() {
+    let template = |parameter: &str| {
+        format!(
+            r#"
+Parameters:
+  P: {{{parameter}}}
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {{Name: !Ref P, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}}
+"#
+        )
+    };
+    let problem = |parameter: &str, value: &str| {
+        let options = TemplateOptions {
+            parameters: vec![("P".into(), value.into())],
+            ..TemplateOptions::default()
+        };
+        crate::config::load::load(&template(parameter), None, &options)
+            .err()
+            .map(|e| e.problems[0].kind.to_string())
+    };
+    let string = "Type: String, AllowedPattern: '[a-z]+', MinLength: 2, MaxLength: '4'";
+    assert_eq!(problem(string, "abc"), None);
+    assert_eq!(
+        problem(string, "abc1").as_deref(),
+        Some("`abc1` does not match its AllowedPattern `[a-z]+`")
+    );
+    assert!(problem(string, "a")
+        .unwrap()
+        .contains("shorter than its MinLength 2"));
+    assert!(problem(string, "abcde")
+        .unwrap()
+        .contains("longer than its MaxLength 4"));
+    let number = "Type: Number, MinValue: 1, MaxValue: 10, ConstraintDescription: from 1 to 10";
+    assert_eq!(problem(number, "10"), None);
+    assert_eq!(
+        problem(number, "11").as_deref(),
+        Some("11 is more than its MaxValue 10: from 1 to 10")
+    );
+    assert!(problem(number, "0")
+        .unwrap()
+        .contains("less than its MinValue 1"));
+    assert!(problem(number, "ten")
+        .unwrap()
+        .contains("`ten` is not a number"));
+    let listed = "Type: String, AllowedValues: [dev, prod]";
+    assert_eq!(problem(listed, "prod"), None);
+    assert!(problem(listed, "qa")
+        .unwrap()
+        .contains("`qa` is not one of its AllowedValues (dev, prod)"));
+    assert!(problem("Type: String, AllowedPattern: '('", "x")
+        .unwrap()
+        .contains("is not a regular expression"));
+}
+
 const SAM_API: &str = r#"
 Transform: AWS::Serverless-2016-10-31
 Parameters:
