@@ -1,11 +1,15 @@
-"""The chat room, served three ways, with `websockets` clients chatting through it over ws:// and wss://:
-- the README's first command, `bash examples/chat/serve.sh`: the Lambda handlers, unchanged, behind a local Lambda
-  Invoke API and `wsgate serve`;
+"""The chat room, served every way wsgate offers, with `websockets` clients chatting through it over ws:// and wss://:
+- the README's first command, `bash examples/chat/serve.sh`: the SAM template, its functions in-process under the
+  Python package's `wsgate serve`;
+- the README's `scripts/lambda_invoke.py` and the binary: the Lambda handlers, unchanged, behind a local Lambda
+  Invoke API, posting over https:// with the gateway's certificate;
 - `python -m wsgate serve --handlers examples/chat/handlers.py`: the same handlers, unchanged, in-process;
 - `python -m wsgate serve examples/chat/template.yaml`: the room as a SAM template, its functions (the same
   handlers) run in-process as the template says;
 - `python -m wsgate serve examples/chat/serverless.yml`: the room as a Serverless Framework service, likewise;
-- `npx wsgate serve examples/node-chat/serverless.yml`: the room's Node functions as a service, in-process in Node;
+- `python -m wsgate serve examples/chat/cloudformation.yaml`: the room as a plain CloudFormation template;
+- `npx wsgate serve examples/node-chat/serverless.yml`, `template.yaml` (SAM, with AWS::Serverless::WebSocketApi) and
+  `cloudformation.yaml`: the room's Node functions in each form, in-process in Node;
 - `examples/python-chat/app.py`: handlers written for the Python package, posting with `gw.connections`;
 - `examples/node-chat/server.mjs`: the room's Node Lambda functions, unchanged, in-process in the Node package."""
 
@@ -24,16 +28,27 @@ from conftest import ROOT
 
 TLS_DIR = ROOT / "target" / "wsgate-tls"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+WSGATE_BIN = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
 WAYS = {
     "serve.sh": ["bash", "examples/chat/serve.sh"],
+    "lambda_invoke.py and the binary": ["bash", "-c", f"""
+        coproc LAMBDA {{ AWS_CA_BUNDLE={TLS_DIR}/cert.pem exec {PYTHON} scripts/lambda_invoke.py examples/chat/handlers.py; }}
+        read -r line <&"${{LAMBDA[0]}}"
+        exec {WSGATE_BIN} serve examples/chat/api.yaml --lambda-endpoint "${{line##*listening on }}" --tls-dir {TLS_DIR} "$@"
+        """, "lambda_invoke"],
     "python -m wsgate": [PYTHON, "-m", "wsgate", "serve", "examples/chat/api.yaml",
                          "--handlers", "examples/chat/handlers.py", "--tls-dir", str(TLS_DIR)],
     "python -m wsgate template.yaml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/template.yaml",
                                        "--tls-dir", str(TLS_DIR)],
     "python -m wsgate serverless.yml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/serverless.yml",
                                         "--tls-dir", str(TLS_DIR)],
-    "npx wsgate serverless.yml": ["node", "examples/node-chat/node_modules/wsgate/cli.js", "serve",
-                                  "examples/node-chat/serverless.yml", "--tls-dir", str(TLS_DIR)],
+    "python -m wsgate cloudformation.yaml": [PYTHON, "-m", "wsgate", "serve", "examples/chat/cloudformation.yaml",
+                                             "--tls-dir", str(TLS_DIR)],
+    **{
+        f"npx wsgate {file}": ["node", "examples/node-chat/node_modules/wsgate/cli.js", "serve",
+                               f"examples/node-chat/{file}", "--tls-dir", str(TLS_DIR)]
+        for file in ["serverless.yml", "template.yaml", "cloudformation.yaml"]
+    },
     "python-chat": [PYTHON, "examples/python-chat/app.py"],
     "node-chat": ["node", "examples/node-chat/server.mjs"],
 }

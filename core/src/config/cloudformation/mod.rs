@@ -274,6 +274,10 @@ impl Translator<'_> {
             self.property(id, "CodeUri"),
         ) {
             (Some(inline), _, _) => FunctionCode::Inline(inline),
+            // `aws cloudformation package` uploads a `Code` given as a local folder, as `sam build` does a CodeUri.
+            (None, Some(Value::String(path)), _) if !path.starts_with("s3://") => {
+                FunctionCode::Directory(folder.join(path).components().collect())
+            }
             (None, Some(code), _) => match code.get("ZipFile").and_then(Value::as_str) {
                 Some(zip_file) => FunctionCode::Inline(zip_file.to_string()),
                 None => FunctionCode::Elsewhere(code.to_string()),
