@@ -1,6 +1,20 @@
 /* Generated from wsgate's Rust types by core/src/contract_types.rs: do not edit. The shapes of the values the API
    takes and returns as plain objects, the same in every language. */
 
+/** What the authorizer step decided, for the trace. */
+export interface AuthorizerStep {
+  id: string
+  /** The event the authorizer got; absent when an identity source was missing and it was not called. */
+  request?: unknown
+  /** `Allow` or `Deny`, once the authorizer has answered with a policy. */
+  effect: string | null
+  /** The handshake status it refused with (401, 403, 500); absent when it allowed. */
+  status: number | null
+  reason: string
+  /** What `$context.authorizer` and `requestContext.authorizer` hold from now on, when it allowed. */
+  context: Record<string, unknown> | null
+}
+
 /** The close frame a client sends. */
 export interface ClientClose {
   code: number
@@ -52,6 +66,26 @@ export interface RouteSelection {
   value: string | null
 }
 
+/**
+ * The options of `simulate` in every language (`wsgate route`'s flags, Python's keyword arguments, Node's and the
+ * WebAssembly build's option objects): what the simulated integration does, and how the message is sent.
+ */
+export interface SimulateOptions {
+  /**
+   * What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
+   * HTTP and HTTP_PROXY.
+   */
+  result?: unknown
+  /** The Lambda function fails with this errorMessage. */
+  functionError?: string | null
+  /** The integration times out. */
+  timeout?: boolean
+  /** Send the message as this many frames (one text frame, then continuations). */
+  fragments?: number | null
+  /** Send the message as a binary frame. */
+  binary?: boolean
+}
+
 /** The model check of one message. */
 export interface Validation {
   model: string | null
@@ -71,6 +105,8 @@ export interface Trace {
   close: Close | null
   /** Connect steps only: the HTTP status of the handshake and the subprotocol chosen. */
   handshake?: Handshake | null
+  /** Connect steps of a `$connect` with an authorizer: its event and what it decided. */
+  authorizer?: AuthorizerStep | null
 }
 
 /**
@@ -84,6 +120,11 @@ export type Step = {
   /** Fixed ids for this step, so a trace can be compared byte for byte. */
   requestId?: string | null
   messageId?: string | null
+  /**
+   * Connect steps: what `$connect`'s authorizer does (`{"result": {...}}`, `{"functionError": "Unauthorized"}`,
+   * `{"timeout": true}`); without it, it allows with principalId `user`.
+   */
+  authorizer?: SimulateOptions | null
   /**
    * What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
    * HTTP and HTTP_PROXY.

@@ -282,6 +282,60 @@ async fn connect_results_accept_or_reject_the_handshake() {
     server.shutdown().await;
 }
 
+const AUTHORIZED: &str = r#"
+name: guarded
+routeSelectionExpression: $request.body.action
+authorizers:
+  tokens: { authorizerType: REQUEST, identitySource: [route.request.querystring.token] }
+integrations:
+  fn: { integrationType: AWS_PROXY, integrationUri: fn }
+routes:
+  $connect: { target: integrations/fn, authorizationType: CUSTOM, authorizerId: tokens }
+  $default: { target: integrations/fn, routeResponseSelectionExpression: $default }
+"#;
+
+#[tokio::test]
+async fn an_authorizer_decides_the_handshake_and_its_context_reaches_later_events() {
+    let server = start(AUTHORIZED, |b| {
+        b.authorizer("tokens", |event: Value, _| async move {
+            let token = event["queryStringParameters"]["token"].as_str().unwrap_or("");
+            let effect = if token == "good" { "Allow" } else { "Deny" };
+            match token {
+                "boom" => Err("Unauthorized".to_string()),
+                _ => Ok(json!({
+                    "principalId": token,
+                    "policyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}]},
+                    "context": {"level": 3}
+                })),
+            }
+        })
+        .handler("fn", |event: Value, _| async move {
+            let authorizer = &event["requestContext"]["authorizer"];
+            Ok(json!({"statusCode": 200, "body": authorizer.to_string()}))
+        })
+    })
+    .await;
+    for (query, status) in [
+        ("", 401),
+        ("?token=", 401),
+        ("?token=bad", 403),
+        ("?token=boom", 401),
+    ] {
+        match tokio_tungstenite::connect_async(format!("{}{query}", server.url())).await {
+            Err(WsError::Http(response)) => {
+                assert_eq!(response.status().as_u16(), status, "{query}")
+            }
+            other => panic!("{query}: expected HTTP {status}, got {other:?}"),
+        }
+    }
+    let mut client = connect(&format!("{}?token=good", server.url())).await;
+    client.send(Message::text("{}")).await.unwrap();
+    let seen: Value = serde_json::from_str(&next_text(&mut client).await).unwrap();
+    assert_eq!(seen, json!({"principalId": "good", "level": "3"}));
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn binary_frames_and_oversized_frames_close_with_api_gateway_codes() {
     let (server, mut events) = chat().await;

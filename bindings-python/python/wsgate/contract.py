@@ -4,6 +4,23 @@ takes and returns as dicts, the same in every language."""
 from typing import Any, Dict, List, Literal, TypedDict, Union
 
 
+class _AuthorizerStepRequired(TypedDict):
+    id: str
+    effect: Union[str, None]
+    """`Allow` or `Deny`, once the authorizer has answered with a policy."""
+    status: Union[int, None]
+    """The handshake status it refused with (401, 403, 500); absent when it allowed."""
+    reason: str
+    context: Union[Dict[str, Any], None]
+    """What `$context.authorizer` and `requestContext.authorizer` hold from now on, when it allowed."""
+
+
+class AuthorizerStep(_AuthorizerStepRequired, total=False):
+    """What the authorizer step decided, for the trace."""
+    request: Any
+    """The event the authorizer got; absent when an identity source was missing and it was not called."""
+
+
 class _ClientCloseRequired(TypedDict):
     code: int
 
@@ -63,6 +80,22 @@ class RouteSelection(TypedDict):
     value: Union[str, None]
 
 
+class SimulateOptions(TypedDict, total=False):
+    """The options of `simulate` in every language (`wsgate route`'s flags, Python's keyword arguments, Node's and the
+    WebAssembly build's option objects): what the simulated integration does, and how the message is sent."""
+    result: Any
+    """What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
+    HTTP and HTTP_PROXY."""
+    functionError: Union[str, None]
+    """The Lambda function fails with this errorMessage."""
+    timeout: bool
+    """The integration times out."""
+    fragments: Union[int, None]
+    """Send the message as this many frames (one text frame, then continuations)."""
+    binary: bool
+    """Send the message as a binary frame."""
+
+
 class Validation(TypedDict):
     """The model check of one message."""
     model: Union[str, None]
@@ -85,6 +118,8 @@ class Trace(_TraceRequired, total=False):
     """Message steps only: why `routeKey` was chosen."""
     handshake: Union["Handshake", None]
     """Connect steps only: the HTTP status of the handshake and the subprotocol chosen."""
+    authorizer: Union["AuthorizerStep", None]
+    """Connect steps of a `$connect` with an authorizer: its event and what it decided."""
 
 
 class _StepShared(TypedDict, total=False):
@@ -93,6 +128,9 @@ class _StepShared(TypedDict, total=False):
     requestId: Union[str, None]
     """Fixed ids for this step, so a trace can be compared byte for byte."""
     messageId: Union[str, None]
+    authorizer: Union["SimulateOptions", None]
+    """Connect steps: what `$connect`'s authorizer does (`{"result": {...}}`, `{"functionError": "Unauthorized"}`,
+    `{"timeout": true}`); without it, it allows with principalId `user`."""
     result: Any
     """What the integration returns: a Lambda result (AWS_PROXY, AWS), or {"statusCode", "headers", "body"} for
     HTTP and HTTP_PROXY."""

@@ -111,28 +111,9 @@ pub fn to_cloudformation(definition: &Value) -> Value {
         let uri = integration.get("integrationUri").and_then(Value::as_str);
         let is_url = uri.is_some_and(|u| u.starts_with("http://") || u.starts_with("https://"));
         if is_lambda && !is_url {
-            let parameter = format!("{integration_id}FunctionArn");
-            let default = match uri {
-                Some(arn) if arn.starts_with("arn:aws:lambda:") => arn.to_string(),
-                Some(arn) if arn.contains(":lambda:path/") => arn
-                    .split_once("/functions/")
-                    .and_then(|(_, rest)| rest.strip_suffix("/invocations"))
-                    .unwrap_or(arn)
-                    .to_string(),
-                Some(name) => format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"),
-                None => format!("arn:aws:lambda:us-east-1:123456789012:function:{id}"),
-            };
-            parameters.insert(
-                parameter.clone(),
-                json!({"Type": "String", "Default": default,
-                       "Description": format!("The Lambda function integration {id} calls")}),
-            );
-            properties.insert(
-                "IntegrationUri".into(),
-                json!({"Fn::Sub": format!(
-                    "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{parameter}}}/invocations"
-                )}),
-            );
+            let function =
+                lambda_parameter(&mut parameters, &integration_id, uri, id, "integration");
+            properties.insert("IntegrationUri".into(), function);
         }
         resources.insert(
             integration_id.clone(),
@@ -150,6 +131,28 @@ pub fn to_cloudformation(definition: &Value) -> Value {
                 json!({"Type": "AWS::ApiGatewayV2::IntegrationResponse", "Properties": properties}),
             );
         }
+    }
+
+    let mut authorizer_ids = Map::new();
+    for (id, authorizer) in definition
+        .get("authorizers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let authorizer_id = logical(id.clone());
+        authorizer_ids.insert(id.clone(), authorizer_id.clone().into());
+        let mut properties = pascal_object(&api_ref, authorizer);
+        properties.insert("Name".into(), id.clone().into());
+        let uri = authorizer.get("authorizerUri").and_then(Value::as_str);
+        if !uri.is_some_and(|u| u.starts_with("http://") || u.starts_with("https://")) {
+            let function = lambda_parameter(&mut parameters, &authorizer_id, uri, id, "authorizer");
+            properties.insert("AuthorizerUri".into(), function);
+        }
+        resources.insert(
+            authorizer_id,
+            json!({"Type": "AWS::ApiGatewayV2::Authorizer", "Properties": properties}),
+        );
     }
 
     for (key, route) in definition
@@ -170,6 +173,13 @@ pub fn to_cloudformation(definition: &Value) -> Value {
                     json!({"Fn::Join": ["/", ["integrations", {"Ref": id}]]}),
                 );
             }
+        }
+        if let Some(Value::String(id)) = route
+            .get("authorizerId")
+            .and_then(Value::as_str)
+            .and_then(|a| authorizer_ids.get(a))
+        {
+            properties.insert("AuthorizerId".into(), json!({"Ref": id}));
         }
         resources.insert(
             route_id.clone(),
@@ -199,6 +209,36 @@ pub fn to_cloudformation(definition: &Value) -> Value {
         definition.get("stage").and_then(Value::as_str).unwrap_or("dev")
     )}}});
     template
+}
+
+/// The function an integration or authorizer calls, as the parameter `{logical_id}FunctionArn` (its default the
+/// function `uri` names, else one named `id`), and the apigateway URI that invokes it.
+fn lambda_parameter(
+    parameters: &mut Map<String, Value>,
+    logical_id: &str,
+    uri: Option<&str>,
+    id: &str,
+    what: &str,
+) -> Value {
+    let parameter = format!("{logical_id}FunctionArn");
+    let default = match uri {
+        Some(arn) if arn.starts_with("arn:aws:lambda:") => arn.to_string(),
+        Some(arn) if arn.contains(":lambda:path/") => arn
+            .split_once("/functions/")
+            .and_then(|(_, rest)| rest.strip_suffix("/invocations"))
+            .unwrap_or(arn)
+            .to_string(),
+        Some(name) => format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"),
+        None => format!("arn:aws:lambda:us-east-1:123456789012:function:{id}"),
+    };
+    parameters.insert(
+        parameter.clone(),
+        json!({"Type": "String", "Default": default,
+               "Description": format!("The Lambda function {what} {id} calls")}),
+    );
+    json!({"Fn::Sub": format!(
+        "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{parameter}}}/invocations"
+    )})
 }
 
 /// A definition object's fields as the properties of a resource of the API `api` (`routeKey` → `RouteKey`), `ApiId`

@@ -67,6 +67,18 @@ pub(super) const INTEGRATION_FIELDS: &[&str] = &[
     "tlsConfig",
     "integrationResponses",
 ];
+pub(super) const AUTHORIZER_FIELDS: &[&str] = &[
+    "authorizerType",
+    "authorizerUri",
+    "identitySource",
+    "name",
+    "authorizerCredentialsArn",
+    "authorizerPayloadFormatVersion",
+    "authorizerResultTtlInSeconds",
+    "enableSimpleResponses",
+    "identityValidationExpression",
+    "jwtConfiguration",
+];
 pub(super) const INTEGRATION_RESPONSE_FIELDS: &[&str] = &[
     "responseTemplates",
     "templateSelectionExpression",

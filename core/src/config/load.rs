@@ -29,21 +29,22 @@ fn parameter_source(text: &str) -> Result<ParameterSource, Option<String>> {
     if text.starts_with("route.request.multivalue") {
         return Err(None);
     }
-    let expression = [
+    let selectable = [
         "route.request.header.",
         "route.request.querystring.",
         "route.request.body.",
         "stageVariables.",
     ]
     .iter()
-    .find(|prefix| text.starts_with(*prefix))
-    .map(|_| format!("${}", text.strip_prefix("route.").unwrap_or(text)));
-    let Some(expression) = expression else {
+    .any(|prefix| text.starts_with(prefix));
+    if !selectable {
         return Err(Some(format!(
             "`{text}` is not a request parameter source: use 'text', context.NAME, stageVariables.NAME, \
              route.request.header.NAME, route.request.querystring.NAME or route.request.body.PATH"
         )));
-    };
+    }
+    // The selection expression reading the same value: `$request.header.X`, `$stageVariables.X`.
+    let expression = format!("${}", text.strip_prefix("route.").unwrap_or(text));
     SelectionExpression::parse(&expression)
         .map(ParameterSource::Expression)
         .map_err(Some)
@@ -240,12 +241,12 @@ impl Loader {
         let is_false = |v: &Value| v == &Value::Bool(false);
         self.unsupported(&top, "disableSchemaValidation", is_false, "false");
         self.unsupported(&top, "disableExecuteApiEndpoint", is_false, "false");
-        self.unsupported(&top, "authorizers", is_empty, "none");
         let stage_variables = self.stage_variables(&top);
         let settings = self.settings(&top);
         let models = self.models(&top);
         let integrations = self.integrations(&top, &stage_variables);
-        let routes = self.routes(&top, &integrations, &models);
+        let authorizers = self.authorizers(&top);
+        let routes = self.routes(&top, &integrations, &models, &authorizers);
         Some(Api {
             name: name?,
             api_id: api_id?,
@@ -258,6 +259,7 @@ impl Loader {
             models,
             integrations,
             routes,
+            authorizers,
             functions: Vec::new(),
         })
     }
@@ -591,11 +593,107 @@ impl Loader {
         })
     }
 
+    /// `authorizers`: Lambda REQUEST authorizers (docs/behaviour.md §8).
+    fn authorizers(&mut self, top: &Fields<'_>) -> BTreeMap<String, Authorizer> {
+        let mut authorizers = BTreeMap::new();
+        for (id, value, path) in self.entries(top, "authorizers") {
+            let Some(fields) = self.object(value, &path, AUTHORIZER_FIELDS) else {
+                continue;
+            };
+            match self.required_string(&fields, "authorizerType").as_deref() {
+                Some("REQUEST") | None => {}
+                Some(other) => self.invalid(
+                    &fields.at("authorizerType"),
+                    format!("`{other}`: WebSocket APIs have REQUEST authorizers only"),
+                ),
+            }
+            let uri = self.string(&fields, "authorizerUri").and_then(|uri| {
+                match classify_uri(&uri, IntegrationType::AwsProxy) {
+                    Ok(IntegrationUri::AwsService { .. }) => {
+                        self.report(
+                            &fields.at("authorizerUri"),
+                            ProblemKind::InvalidIntegrationUri {
+                                detail: "an authorizer calls a Lambda function".into(),
+                            },
+                        );
+                        None
+                    }
+                    Ok(uri) => Some(uri),
+                    Err(detail) => {
+                        self.report(
+                            &fields.at("authorizerUri"),
+                            ProblemKind::InvalidIntegrationUri { detail },
+                        );
+                        None
+                    }
+                }
+            });
+            let identity = self.identity_sources(&fields);
+            match fields.get("authorizerPayloadFormatVersion") {
+                None => {}
+                Some(Value::String(v)) if v == "1.0" => {}
+                Some(_) => self.invalid(
+                    &fields.at("authorizerPayloadFormatVersion"),
+                    "WebSocket APIs accept only authorizerPayloadFormatVersion 1.0",
+                ),
+            }
+            for http_only in [
+                "authorizerResultTtlInSeconds",
+                "enableSimpleResponses",
+                "jwtConfiguration",
+            ] {
+                if fields.get(http_only).is_some() {
+                    self.invalid(
+                        &fields.at(http_only),
+                        format!("`{http_only}` is for HTTP APIs only"),
+                    );
+                }
+            }
+            self.string(&fields, "name");
+            self.string(&fields, "authorizerCredentialsArn");
+            self.string(&fields, "identityValidationExpression");
+            authorizers.insert(id.clone(), Authorizer { id, uri, identity });
+        }
+        authorizers
+    }
+
+    /// `identitySource`: a list (or a comma-separated string) of request parameter sources that are not fixed text.
+    fn identity_sources(&mut self, fields: &Fields<'_>) -> Vec<IdentitySource> {
+        let path = fields.at("identitySource");
+        let sources: Vec<String> = match fields.get("identitySource") {
+            None => Vec::new(),
+            Some(Value::String(list)) => list.split(',').map(|s| s.trim().to_string()).collect(),
+            Some(Value::Array(items)) => items.iter().map(crate::stringify).collect(),
+            Some(_) => {
+                self.wrong_type(&path, "a list of identity sources");
+                Vec::new()
+            }
+        };
+        let mut identity = Vec::new();
+        for source in sources {
+            // What a request parameter may read, but neither fixed text nor the body, which $connect has not.
+            let usable = match parameter_source(&source) {
+                Ok(ParameterSource::Static(_)) => None,
+                Ok(value) if !source.starts_with("route.request.body.") => Some(value),
+                _ => None,
+            };
+            match usable {
+                Some(value) => identity.push(IdentitySource { source, value }),
+                None => self.invalid(
+                    &path,
+                    format!("`{source}` is not an identity source: use route.request.header.NAME, route.request.querystring.NAME, stageVariables.NAME or context.NAME"),
+                ),
+            }
+        }
+        identity
+    }
+
     fn routes(
         &mut self,
         top: &Fields<'_>,
         integrations: &BTreeMap<String, Integration>,
         models: &BTreeMap<String, Model>,
+        authorizers: &BTreeMap<String, Authorizer>,
     ) -> HashMap<String, Route> {
         let mut routes = HashMap::new();
         let entries = self.entries(top, "routes");
@@ -619,7 +717,9 @@ impl Loader {
                 );
                 continue;
             }
-            if let Some(route) = self.route(key.clone(), value, &path, integrations, models) {
+            if let Some(route) =
+                self.route(key.clone(), value, &path, integrations, models, authorizers)
+            {
                 routes.insert(key, route);
             }
         }
@@ -633,8 +733,10 @@ impl Loader {
         path: &str,
         integrations: &BTreeMap<String, Integration>,
         models: &BTreeMap<String, Model>,
+        authorizers: &BTreeMap<String, Authorizer>,
     ) -> Option<Route> {
         let fields = self.object(value, path, ROUTE_FIELDS)?;
+        let authorizer = self.route_authorizer(&key, &fields, authorizers);
         let integration = self.required_string(&fields, "target").and_then(|target| {
             let id = target.strip_prefix("integrations/").unwrap_or("");
             if integrations.contains_key(id) {
@@ -688,8 +790,6 @@ impl Loader {
             two_way = true;
         }
         self.string(&fields, "operationName");
-        self.unsupported(&fields, "authorizationType", |v| v == "NONE", "NONE");
-        self.unsupported(&fields, "authorizerId", |_| false, "none");
         self.unsupported(&fields, "authorizationScopes", is_empty, "none");
         self.unsupported(
             &fields,
@@ -704,6 +804,77 @@ impl Loader {
             model_selection,
             request_models,
             two_way,
+            authorizer,
         })
+    }
+
+    /// `authorizationType` and `authorizerId`: `CUSTOM` names an authorizer, on `$connect` only (docs/behaviour.md
+    /// §8); `AWS_IAM` is not emulated yet.
+    fn route_authorizer(
+        &mut self,
+        key: &str,
+        fields: &Fields<'_>,
+        authorizers: &BTreeMap<String, Authorizer>,
+    ) -> Option<String> {
+        let kind = self.string(fields, "authorizationType");
+        let id = self.string(fields, "authorizerId");
+        match kind.as_deref() {
+            None | Some("NONE") => {
+                if id.is_some() {
+                    self.invalid(
+                        &fields.at("authorizerId"),
+                        "an authorizer needs authorizationType: CUSTOM",
+                    );
+                }
+                None
+            }
+            Some("CUSTOM") if key != "$connect" => {
+                self.invalid(
+                    &fields.at("authorizationType"),
+                    "only $connect is authorized: the connection is, once, when it opens",
+                );
+                None
+            }
+            Some("CUSTOM") => {
+                let Some(id) = id else {
+                    self.report(
+                        &fields.path,
+                        ProblemKind::MissingField {
+                            field: "authorizerId".into(),
+                        },
+                    );
+                    return None;
+                };
+                if authorizers.contains_key(&id)
+                    || self.reported_under(&format!("authorizers.{id}"))
+                {
+                    return Some(id);
+                }
+                let known: Vec<&str> = authorizers.keys().map(String::as_str).collect();
+                self.invalid(
+                    &fields.at("authorizerId"),
+                    format!(
+                        "`{id}` is not defined under authorizers (defined: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                );
+                None
+            }
+            Some("AWS_IAM") => {
+                self.unsupported(fields, "authorizationType", |_| false, "NONE");
+                None
+            }
+            Some(other) => {
+                self.invalid(
+                    &fields.at("authorizationType"),
+                    format!("`{other}` is not one of NONE, AWS_IAM, CUSTOM"),
+                );
+                None
+            }
+        }
     }
 }

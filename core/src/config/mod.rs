@@ -69,6 +69,8 @@ pub struct Api {
     pub models: BTreeMap<String, Model>,
     pub integrations: BTreeMap<String, Integration>,
     pub routes: HashMap<String, Route>,
+    /// Lambda REQUEST authorizers, by id.
+    pub authorizers: BTreeMap<String, Authorizer>,
     /// The Lambda functions a CloudFormation/SAM template declares (none for a wsgate definition).
     pub functions: Vec<Function>,
 }
@@ -106,7 +108,12 @@ pub enum FunctionCode {
 impl Api {
     /// The template function an integration calls, when its integrationUri names one.
     pub fn function_of(&self, integration: &Integration) -> Option<&Function> {
-        match &integration.uri {
+        self.function_at(integration.uri.as_ref())
+    }
+
+    /// The template function an integration or authorizer URI calls.
+    pub fn function_at(&self, uri: Option<&IntegrationUri>) -> Option<&Function> {
+        match uri {
             Some(IntegrationUri::LambdaFunction(name)) => {
                 self.functions.iter().find(|f| f.name == *name)
             }
@@ -157,6 +164,27 @@ pub struct Route {
     pub request_models: BTreeMap<String, String>,
     /// A two-way route sends the integration's answer back to the client.
     pub two_way: bool,
+    /// `authorizationType: CUSTOM` (`$connect` only): the id of its authorizer.
+    pub authorizer: Option<String>,
+}
+
+/// A Lambda REQUEST authorizer, run before `$connect` (docs/behaviour.md §8).
+#[derive(Debug)]
+pub struct Authorizer {
+    pub id: String,
+    /// The function it calls (`authorizerUri`): a Lambda ARN or Invoke URL; `None` when bound in-process by id.
+    pub uri: Option<IntegrationUri>,
+    /// What must be present and non-empty before it is called.
+    pub identity: Vec<IdentitySource>,
+}
+
+/// One `identitySource` entry: `route.request.header.Auth`, `route.request.querystring.token`, `stageVariables.X`,
+/// `context.X`.
+#[derive(Debug, Clone)]
+pub struct IdentitySource {
+    /// As written.
+    pub source: String,
+    pub value: ParameterSource,
 }
 
 /// An integration's `integrationType`; the variant's name in SCREAMING_SNAKE_CASE is the wire name (`AWS_PROXY`).
@@ -446,6 +474,7 @@ impl Api {
             model_selection: None,
             request_models: BTreeMap::new(),
             two_way: false,
+            authorizer: None,
         };
         self.routes.insert(route_key.to_string(), route);
         Ok(())

@@ -97,7 +97,7 @@ routes:
   $default: { target: integrations/a, routeResponseSelectionExpression: $request.body.x }
   x: { target: integrations/a, requestModels: { $default: Nope }, targt: 1 }
   $defualt: { target: integrations/a }
-  y: { target: integrations/a, authorizationType: CUSTOM }
+  y: { target: integrations/a, authorizationType: AWS_IAM }
 "#;
     let got = codes(text);
     let expected = [

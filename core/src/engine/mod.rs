@@ -4,6 +4,7 @@
 //! The engine keeps no per-connection state and reads no clock: the caller owns each [`Connection`], passes
 //! ids and times in a [`Request`], invokes integrations, and hands each [`Outcome`] back to [`Engine::complete`].
 
+mod authorize;
 mod event;
 mod ids;
 pub mod lambda_context;
@@ -21,6 +22,7 @@ use crate::frame::{Assembler, CloseCause, Limits};
 use crate::selection::{Inputs, SelectionExpression};
 use crate::template::{Scope, Template};
 
+pub use authorize::AuthorizerStep;
 pub use event::{forwarded_headers, EventType};
 #[cfg(feature = "server")]
 pub(crate) use ids::civil;
@@ -181,6 +183,16 @@ pub struct Pending {
     vars: RequestVars,
     /// The message parsed as JSON, for response template selection (non-proxy only).
     request_json: Option<Value>,
+    /// Set while `$connect`'s authorizer is being called: the connection it decides about.
+    authorizing: Option<Box<Connection>>,
+}
+
+impl Pending {
+    /// The call is `$connect`'s authorizer: callers look its handler up among authorizers, and once it allows
+    /// they keep [`AuthorizerStep::context`] in their [`Connection::authorizer`].
+    pub fn is_authorizer(&self) -> bool {
+        self.authorizing.is_some()
+    }
 }
 
 /// Everything the engine decided about one event; also the material of the trace.
@@ -192,6 +204,8 @@ pub struct Decision {
     /// When set, make `invocation` and pass its outcome to [`Engine::complete`].
     pub pending: Option<Pending>,
     pub integration_response: Option<ResponseChoice>,
+    /// `$connect`'s authorizer step, when the route has one.
+    pub authorizer: Option<AuthorizerStep>,
     pub actions: Vec<Action>,
 }
 
@@ -270,6 +284,13 @@ impl Engine {
         };
         let mut vars = RequestVars::new(EventType::Connect, "$connect", conn, request);
         vars.connect_params = Some(event::connect_params(conn, request));
+        if let Some(authorizer) = route
+            .authorizer
+            .as_ref()
+            .and_then(|id| self.api.authorizers.get(id))
+        {
+            return self.authorize(route, authorizer, conn, vars);
+        }
         self.invoke(route, conn, vars, "", None)
     }
 
@@ -424,6 +445,7 @@ impl Engine {
             two_way: route.two_way,
             vars,
             request_json: if proxy { None } else { json },
+            authorizing: None,
         };
         let request = match rendered {
             Ok(Some(request)) => request,

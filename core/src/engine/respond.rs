@@ -15,6 +15,9 @@ use crate::template::Scope;
 impl Engine {
     /// An integration call finished: decide what the client sees.
     pub fn complete(&self, pending: Pending, outcome: Outcome) -> Decision {
+        if let Some(conn) = pending.authorizing {
+            return self.complete_authorizer(pending.integration_id, *conn, pending.vars, outcome);
+        }
         let integration = &self.api.integrations[&pending.integration_id];
         if pending.vars.kind == EventType::Disconnect {
             return Decision::default();

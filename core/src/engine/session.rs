@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    Action, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome, Request,
-    ResponseChoice, RouteSelection, Validation,
+    Action, AuthorizerStep, Connection, Decision, Engine, EventType, Ids, Invocation, Outcome,
+    Request, ResponseChoice, RouteSelection, Validation,
 };
 use crate::config::IntegrationType;
 use crate::frame::{Assembled, Assembler, CloseCause, Opcode};
@@ -31,6 +31,9 @@ pub struct Trace {
     /// Connect steps only: the HTTP status of the handshake and the subprotocol chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handshake: Option<Handshake>,
+    /// Connect steps of a `$connect` with an authorizer: its event and what it decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorizer: Option<AuthorizerStep>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -195,6 +198,9 @@ pub struct StepOptions {
     /// Fixed ids for this step, so a trace can be compared byte for byte.
     pub request_id: Option<String>,
     pub message_id: Option<String>,
+    /// Connect steps: what `$connect`'s authorizer does (`{"result": {...}}`, `{"functionError": "Unauthorized"}`,
+    /// `{"timeout": true}`); without it, it allows with principalId `user`.
+    pub authorizer: Option<SimulateOptions>,
     #[serde(flatten)]
     pub simulate: SimulateOptions,
 }
@@ -306,6 +312,7 @@ impl Session {
             send: Vec::new(),
             close: None,
             handshake: None,
+            authorizer: decision.authorizer,
         };
         let mut actions = decision.actions;
         if let (Some(pending), Some(invocation)) = (decision.pending, &decision.invocation) {
@@ -336,6 +343,44 @@ impl Session {
         trace
     }
 
+    /// Runs `$connect`'s authorizer when the decision calls it, keeping the context it allows with; the decision
+    /// after it carries the whole authorizer step.
+    fn authorize(
+        &mut self,
+        mut decision: Decision,
+        simulated: Option<&SimulateOptions>,
+    ) -> Decision {
+        if !decision.pending.as_ref().is_some_and(|p| p.is_authorizer()) {
+            return decision;
+        }
+        let (Some(pending), Some(invocation)) =
+            (decision.pending.take(), decision.invocation.take())
+        else {
+            unreachable!("an authorizer call has its invocation")
+        };
+        let outcome = match simulated {
+            Some(o) if o.result.is_some() || o.function_error.is_some() || o.timeout => {
+                o.outcome(IntegrationType::AwsProxy, EventType::Connect)
+            }
+            _ => Outcome::Result(serde_json::json!({
+                "principalId": "user",
+                "policyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Action": "execute-api:Invoke",
+                    "Effect": "Allow",
+                    "Resource": invocation.request["methodArn"],
+                }]},
+            })),
+        };
+        let mut next = self.engine.complete(pending, outcome);
+        if let (Some(called), Some(done)) = (decision.authorizer, next.authorizer.as_mut()) {
+            done.request = called.request;
+        }
+        if let Some(context) = next.authorizer.as_ref().and_then(|a| a.context.clone()) {
+            self.connection.authorizer = Some(context);
+        }
+        next
+    }
+
     /// The handshake: `$connect` runs; a rejection ends the session.
     pub fn connect(&mut self, options: &StepOptions) -> Result<Trace, SessionError> {
         if self.state != State::New {
@@ -344,6 +389,7 @@ impl Session {
         // API Gateway's requestTimeEpoch for CONNECT is about connectedAt + 1 ms.
         let request = self.request(options);
         let decision = self.engine.connect(&self.connection, &request);
+        let decision = self.authorize(decision, options.authorizer.as_ref());
         let trace = self.finish(decision, &options.simulate, EventType::Connect);
         let accepted = trace.handshake.as_ref().is_some_and(|h| h.status == 101);
         self.state = if accepted { State::Open } else { State::Closed };
@@ -404,6 +450,7 @@ impl Session {
             send: Vec::new(),
             close: Some(close),
             handshake: None,
+            authorizer: None,
         })
     }
 

@@ -58,6 +58,8 @@ pub struct Endpoints {
 /// Everything needed to make integration calls.
 pub struct Invoker {
     handlers: HashMap<String, Handler>,
+    /// In-process authorizers, by authorizer id.
+    authorizers: HashMap<String, Handler>,
     lambda_endpoint: Option<String>,
     aws_endpoints: BTreeMap<String, String>,
     /// What AWS service calls are signed with, read once at start as the SDKs do.
@@ -66,10 +68,15 @@ pub struct Invoker {
 }
 
 impl Invoker {
-    pub fn new(handlers: HashMap<String, Handler>, endpoints: Endpoints) -> Self {
+    pub fn new(
+        handlers: HashMap<String, Handler>,
+        authorizers: HashMap<String, Handler>,
+        endpoints: Endpoints,
+    ) -> Self {
         let base = |e: String| e.trim_end_matches('/').to_string();
         Self {
             handlers,
+            authorizers,
             lambda_endpoint: endpoints.lambda.map(base),
             aws_endpoints: endpoints
                 .aws
@@ -93,8 +100,21 @@ impl Invoker {
             .or(by_uri)
     }
 
-    /// Integrations that nothing can serve: in-process names with no handler registered.
+    /// Integrations (and authorizers, as `authorizer ID`) that nothing can serve: in-process names with no handler
+    /// registered.
     pub fn unbound(&self, api: &Api) -> Vec<String> {
+        let authorizers = api
+            .authorizers
+            .values()
+            .filter(|a| a.uri.is_none() && !self.authorizers.contains_key(&a.id))
+            .map(|a| format!("authorizer {}", a.id));
+        self.unbound_integrations(api)
+            .into_iter()
+            .chain(authorizers)
+            .collect()
+    }
+
+    fn unbound_integrations(&self, api: &Api) -> Vec<String> {
         let in_process = |i: &&Integration| {
             matches!(i.kind, IntegrationType::AwsProxy | IntegrationType::Aws)
                 && matches!(i.uri, None | Some(IntegrationUri::Handler(_)))
@@ -131,33 +151,53 @@ impl Invoker {
         conn: &Connection,
         request_id: &str,
     ) -> Outcome {
-        let timeout = Duration::from_millis(u64::from(invocation.timeout_ms));
-        let call = self.call(api, invocation, route_key, conn, request_id);
-        match tokio::time::timeout(timeout, call).await {
-            Ok(outcome) => outcome,
-            Err(_) => Outcome::Timeout,
-        }
+        let handler = self.handler(&invocation, route_key);
+        let timeout_ms = invocation.timeout_ms;
+        let call = self.call(
+            api,
+            invocation,
+            handler,
+            conn,
+            request_id,
+            route_key == "$connect",
+        );
+        within(timeout_ms, call).await
+    }
+
+    /// Calls `$connect`'s authorizer: its in-process handler, else the function its `authorizerUri` names.
+    pub async fn authorize(
+        &self,
+        api: &Api,
+        invocation: Invocation,
+        conn: &Connection,
+        request_id: &str,
+    ) -> Outcome {
+        let handler = self.authorizers.get(&invocation.id);
+        let timeout_ms = invocation.timeout_ms;
+        within(
+            timeout_ms,
+            self.call(api, invocation, handler, conn, request_id, true),
+        )
+        .await
     }
 
     async fn call(
         &self,
         api: &Api,
         invocation: Invocation,
-        route_key: &str,
+        handler: Option<&Handler>,
         conn: &Connection,
         request_id: &str,
+        connect: bool,
     ) -> Outcome {
         let lambda = matches!(
             invocation.kind,
             IntegrationType::AwsProxy | IntegrationType::Aws
         );
         if lambda {
-            if let Some(handler) = self.handler(&invocation, route_key) {
+            if let Some(handler) = handler {
                 // A template's function is itself (its name, timeout and memory); else the integration is.
-                let function = api
-                    .integrations
-                    .get(&invocation.id)
-                    .and_then(|i| api.function_of(i));
+                let function = api.function_at(invocation.uri.as_ref());
                 // The function the integration names is the one running, whatever handler stands in for it.
                 let named = match &invocation.uri {
                     Some(IntegrationUri::LambdaFunction(name)) => name.clone(),
@@ -209,7 +249,7 @@ impl Invoker {
         if lambda {
             Box::pin(self.invoke_lambda(&url, &invocation)).await
         } else {
-            Box::pin(self.call_http(api, &url, &invocation, conn, route_key == "$connect")).await
+            Box::pin(self.call_http(api, &url, &invocation, conn, connect)).await
         }
     }
 
@@ -261,11 +301,10 @@ impl Invoker {
             .map_or("POST", |i| i.method.as_str());
         let body = crate::stringify(&invocation.request);
         let parameters = &invocation.parameters;
-        let mut url = fill_path(url, &parameters.path);
-        if !parameters.querystring.is_empty() {
-            let separator = if url.contains('?') { '&' } else { '?' };
-            url = format!("{url}{separator}{}", encode_query(&parameters.querystring));
-        }
+        let url = with_query(
+            fill_path(url, &parameters.path),
+            &encode_query(&parameters.querystring),
+        );
         // `$connect` backends see the client's handshake headers (docs/behaviour.md §5.2); request parameters
         // replace headers of the same name.
         let mut headers: Vec<(String, String)> = if connect {
@@ -282,15 +321,8 @@ impl Invoker {
         for (name, value) in &headers {
             request = request.header(name.as_str(), value.as_str());
         }
-        let request = request.body(Full::new(Bytes::from(body)));
-        match self.send(request).await {
-            Ok((status, headers, body)) => Outcome::Http {
-                status,
-                headers,
-                body,
-            },
-            Err(e) => Outcome::Failed(e),
-        }
+        self.exchange(request.body(Full::new(Bytes::from(body))))
+            .await
     }
 
     /// An AWS service's action or path at its `--aws-endpoint`, signed as API Gateway signs it
@@ -313,19 +345,13 @@ impl Invoker {
             .get(&invocation.id)
             .map_or("POST", |i| i.method.as_str());
         let call = service_request(service, operation, method, &invocation.parameters);
-        let mut url = format!("{endpoint}{}", call.path);
-        if !call.query.is_empty() {
-            url = format!("{url}?{}", call.query);
-        }
+        let url = with_query(format!("{endpoint}{}", call.path), &call.query);
         let uri: hyper::Uri = match url.parse() {
             Ok(uri) => uri,
             Err(e) => return Outcome::Failed(format!("`{url}` is not a URL: {e}")),
         };
         let body = crate::stringify(&invocation.request);
         let host = uri.authority().map_or("", |a| a.as_str()).to_string();
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
         let signed = sigv4::sign(
             &sigv4::Request {
                 method: &call.method,
@@ -338,13 +364,19 @@ impl Invoker {
             region,
             service,
             &self.credentials,
-            now_ms,
+            super::now_ms(),
         );
         let mut request = Request::builder().method(call.method.as_str()).uri(uri);
         for (name, value) in call.headers.iter().chain(&signed) {
             request = request.header(name.as_str(), value.as_str());
         }
-        match self.send(request.body(Full::new(Bytes::from(body)))).await {
+        self.exchange(request.body(Full::new(Bytes::from(body))))
+            .await
+    }
+
+    /// An HTTP exchange whose response, whatever its status, is the outcome.
+    async fn exchange(&self, request: Result<Request<Full<Bytes>>, hyper::http::Error>) -> Outcome {
+        match self.send(request).await {
             Ok((status, headers, body)) => Outcome::Http {
                 status,
                 headers,
@@ -381,6 +413,23 @@ impl Invoker {
             .map_err(|e| e.to_string())?
             .to_bytes();
         Ok((status, headers, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// The outcome of `call`, or a timeout once `timeout_ms` has passed.
+async fn within(timeout_ms: u32, call: impl Future<Output = Outcome>) -> Outcome {
+    let timeout = Duration::from_millis(u64::from(timeout_ms));
+    tokio::time::timeout(timeout, call)
+        .await
+        .unwrap_or(Outcome::Timeout)
+}
+
+/// `url` with `query` (already encoded) appended, if any.
+fn with_query(url: String, query: &str) -> String {
+    match (query.is_empty(), url.contains('?')) {
+        (true, _) => url,
+        (false, true) => format!("{url}&{query}"),
+        (false, false) => format!("{url}?{query}"),
     }
 }
 

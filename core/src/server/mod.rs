@@ -92,6 +92,45 @@ impl Shared {
         }
     }
 
+    /// Runs `$connect`'s authorizer when the decision calls it, keeping the context it allows with in `conn`;
+    /// returns the decision that follows (`$connect`'s integration, or the refusal).
+    async fn authorize(
+        &self,
+        decision: Decision,
+        conn: &mut Connection,
+        request: &Request,
+    ) -> Decision {
+        let Decision {
+            pending: Some(pending),
+            invocation: Some(invocation),
+            ..
+        } = decision
+        else {
+            return decision;
+        };
+        if !pending.is_authorizer() {
+            return Decision {
+                pending: Some(pending),
+                invocation: Some(invocation),
+                ..decision
+            };
+        }
+        let outcome = self
+            .invoker
+            .authorize(self.engine.api(), invocation, conn, &request.request_id)
+            .await;
+        let next = self.engine.complete(pending, outcome);
+        if let Some(step) = &next.authorizer {
+            match &step.context {
+                Some(context) => conn.authorizer = Some(context.clone()),
+                None => {
+                    tracing::info!(connection = %conn.connection_id, authorizer = %step.id, status = step.status.unwrap_or(0), reason = %step.reason, "refused")
+                }
+            }
+        }
+        next
+    }
+
     /// Makes the integration call a decision asks for, and returns every action for the client.
     async fn run(&self, decision: Decision, conn: &Connection, request: &Request) -> Vec<Action> {
         let started = Instant::now();
@@ -136,6 +175,7 @@ impl Shared {
 pub struct GatewayBuilder {
     api: Api,
     handlers: HashMap<String, Handler>,
+    authorizers: HashMap<String, Handler>,
     endpoints: Endpoints,
     tls: Option<Tls>,
 }
@@ -148,6 +188,7 @@ impl Gateway {
         GatewayBuilder {
             api,
             handlers: HashMap::new(),
+            authorizers: HashMap::new(),
             endpoints: Endpoints::default(),
             tls: None,
         }
@@ -170,6 +211,25 @@ impl GatewayBuilder {
     /// [`GatewayBuilder::handler`] for a handler already boxed (what the bindings make of a Python or JS function).
     pub fn dyn_handler(mut self, name: impl Into<String>, handler: Handler) -> Self {
         self.handlers.insert(name.into(), handler);
+        self
+    }
+
+    /// Serves the authorizer `id` with an in-process function: it gets the authorizer event and returns the
+    /// policy (or fails with `Unauthorized`), as a Lambda authorizer does.
+    pub fn authorizer<F, Fut>(self, id: impl Into<String>, f: F) -> Self
+    where
+        F: Fn(Value, InvokeContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.dyn_authorizer(
+            id,
+            Arc::new(move |event, context| Box::pin(f(event, context))),
+        )
+    }
+
+    /// [`GatewayBuilder::authorizer`] for a handler already boxed.
+    pub fn dyn_authorizer(mut self, id: impl Into<String>, handler: Handler) -> Self {
+        self.authorizers.insert(id.into(), handler);
         self
     }
 
@@ -213,7 +273,7 @@ impl GatewayBuilder {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let seed = now_ms() ^ (u64::from(std::process::id()) << 32) ^ u64::from(local.port());
-        let invoker = Invoker::new(self.handlers, self.endpoints);
+        let invoker = Invoker::new(self.handlers, self.authorizers, self.endpoints);
         for id in invoker.unbound(&self.api) {
             tracing::warn!(integration = %id, "no handler is registered for this integration; its routes will answer Internal server error");
         }

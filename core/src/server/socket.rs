@@ -56,7 +56,7 @@ pub async fn handshake<S>(
         (Some(key), Some("13")) => derive_accept_key(key.trim().as_bytes()),
         _ => return refuse(&mut stream, 400).await,
     };
-    let connection = Connection {
+    let mut connection = Connection {
         connection_id: shared.next_id(),
         connected_at: now_ms(),
         source_ip: peer.ip().to_string(),
@@ -70,12 +70,14 @@ pub async fn handshake<S>(
         forwarded_proto: scheme.into(),
         authorizer: None,
     };
+    let request = shared.request();
+    let decision = shared.engine.connect(&connection, &request);
+    // The authorizer decides before the connection exists: posting to it meanwhile gets 410, as on AWS.
+    let decision = shared.authorize(decision, &mut connection, &request).await;
     let (live, outbound, close) = Live::new(connection);
     // Registered while `$connect` runs (not yet established, so posting to it gets 410 as on AWS), so that a
     // shutdown reaches it too.
     shared.connections.0.insert(live.clone());
-    let request = shared.request();
-    let decision = shared.engine.connect(&live.connection, &request);
     let actions = shared.run(decision, &live.connection, &request).await;
     let subprotocol = match actions.into_iter().next() {
         Some(Action::Accept { subprotocol }) => subprotocol,

@@ -492,7 +492,6 @@ impl Translator<'_> {
     }
 }
 
-/// Reads a template's parameters: each override, else its `Default`, lists split as CloudFormation splits them.
 /// What a parameter's value breaks of its constraints (`AllowedValues`, `AllowedPattern`, `MinLength`,
 /// `MaxLength`, `MinValue`, `MaxValue`, a `Number` type), as CloudFormation checks them before it deploys: the
 /// pattern must match the whole value. `ConstraintDescription`, when given, is what is said.
@@ -556,6 +555,7 @@ fn constraint_violation(parameter: &Value, given: &str) -> Option<String> {
     })
 }
 
+/// Reads a template's parameters: each override, else its `Default`, lists split as CloudFormation splits them.
 fn parameters(
     template: &Value,
     options: &TemplateOptions,
