@@ -58,6 +58,9 @@ async function bindHandlers(gateway, handlers, bindings) {
     if (binding.integration !== null) {
       gateway.integration(binding.integration, fn)
       bound.push(`${binding.integration} -> ${name}`)
+    } else if (binding.authorizer !== null) {
+      gateway.authorizer(binding.authorizer, fn)
+      bound.push(`authorizer ${binding.authorizer} -> ${name}`)
     } else {
       gateway.route(binding.route, fn)
       bound.push(`route ${binding.route} -> ${name}`)

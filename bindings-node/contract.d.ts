@@ -321,4 +321,4 @@ export interface LambdaContextValues {
 export type SessionErrorCode = "not_a_step" | "invalid_options" | "already_connected" | "connect_rejected" | "not_open" | "not_connected" | "unfinished_message" | "pad_too_long"
 
 /** Why a handler cannot serve what it was registered for: a RegistrationError's code. */
-export type RegistrationErrorCode = "unknown_integration" | "not_lambda" | "not_a_route_key"
+export type RegistrationErrorCode = "unknown_integration" | "not_lambda" | "not_a_route_key" | "unknown_authorizer"

@@ -135,6 +135,11 @@ export declare class Gateway {
    * overrides, stack name and region, as `wsgate serve`'s flags give them).
    */
   constructor(definition: Definition, template?: TemplateOptions)
+  /**
+   * Serves an authorizer of the definition with `handler`: it gets the authorizer event and returns the
+   * policy (or throws `Unauthorized`), as a Lambda authorizer does.
+   */
+  authorizer(authorizerId: string, handler: Handler): this
   /** Serves an AWS_PROXY or AWS integration of the definition with `handler`. */
   integration(integrationId: string, handler: Handler): this
   /**

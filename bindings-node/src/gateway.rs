@@ -14,13 +14,20 @@ use crate::dispatch::Dispatch;
 use crate::errors::{argument, gateway_error, glue, registration_error};
 use crate::server::Server;
 
+/// What a registered function serves: an integration id or route key, or an authorizer id.
+#[derive(Clone, PartialEq)]
+enum Serves {
+    Handler(String),
+    Authorizer(String),
+}
+
 /// An API Gateway WebSocket API, from a definition, with JavaScript functions as its Lambda integrations.
 #[napi]
 pub struct Gateway {
     /// Taken by `listen`.
     api: Option<Api>,
-    /// Handler names (integration ids or route keys) and their functions, in registration order.
-    handlers: Vec<(String, FunctionRef<Unknown<'static>, Unknown<'static>>)>,
+    /// What each function serves and the function, in registration order.
+    handlers: Vec<(Serves, FunctionRef<Unknown<'static>, Unknown<'static>>)>,
     connections: Live,
 }
 
@@ -46,8 +53,9 @@ impl Gateway {
             .ok_or_else(|| gateway_error(env, "handlers are registered before the gateway listens"))
     }
 
-    fn register(&mut self, env: &Env, name: String, handler: Unknown) -> Result<()> {
+    fn register(&mut self, env: &Env, serves: Serves, handler: Unknown) -> Result<()> {
         if handler.get_type()? != ValueType::Function {
+            let (Serves::Handler(name) | Serves::Authorizer(name)) = &serves;
             return Err(gateway_error(
                 env,
                 format!(
@@ -59,9 +67,29 @@ impl Gateway {
         let function: Function<Unknown<'static>, Unknown<'static>> =
             Function::from_unknown(handler)?;
         let function = function.create_ref()?;
-        self.handlers.retain(|(existing, _)| *existing != name);
-        self.handlers.push((name, function));
+        self.handlers.retain(|(existing, _)| *existing != serves);
+        self.handlers.push((serves, function));
         Ok(())
+    }
+
+    /// Serves an authorizer of the definition with `handler`: it gets the authorizer event and returns the
+    /// policy (or throws `Unauthorized`), as a Lambda authorizer does.
+    #[napi(
+        ts_args_type = "authorizerId: string, handler: Handler",
+        ts_return_type = "this"
+    )]
+    pub fn authorizer<'s>(
+        &mut self,
+        env: Env,
+        this: This<'s>,
+        authorizer_id: String,
+        handler: Unknown,
+    ) -> Result<This<'s>> {
+        let api = self.api(&env)?;
+        api.check_authorizer(&authorizer_id)
+            .map_err(|e| registration_error(&env, &e))?;
+        self.register(&env, Serves::Authorizer(authorizer_id), handler)?;
+        Ok(this)
     }
 
     /// Serves an AWS_PROXY or AWS integration of the definition with `handler`.
@@ -79,7 +107,7 @@ impl Gateway {
         let api = self.api(&env)?;
         api.check_handler_integration(&integration_id)
             .map_err(|e| registration_error(&env, &e))?;
-        self.register(&env, integration_id, handler)?;
+        self.register(&env, Serves::Handler(integration_id), handler)?;
         Ok(this)
     }
 
@@ -99,7 +127,7 @@ impl Gateway {
         let api = self.api(&env)?;
         api.route_to_handler(&route_key)
             .map_err(|e| registration_error(&env, &e))?;
-        self.register(&env, route_key, handler)?;
+        self.register(&env, Serves::Handler(route_key), handler)?;
         Ok(this)
     }
 
@@ -183,8 +211,13 @@ impl Gateway {
         dispatch.start(&deliver)?;
 
         let mut builder = CoreGateway::builder(api);
-        for (index, (name, _)) in self.handlers.iter().enumerate() {
-            builder = builder.dyn_handler(name.clone(), dispatch.handler(index));
+        for (index, (serves, _)) in self.handlers.iter().enumerate() {
+            builder = match serves {
+                Serves::Handler(name) => builder.dyn_handler(name.clone(), dispatch.handler(index)),
+                Serves::Authorizer(id) => {
+                    builder.dyn_authorizer(id.clone(), dispatch.handler(index))
+                }
+            };
         }
         let connections = self.connections.clone();
         let serve = async move { Ok(options.serve(builder).await.map_err(|e| e.to_string())) };

@@ -135,6 +135,12 @@ impl PyApi {
             .map_err(|e| registration_error(py, &e))
     }
 
+    fn check_authorizer(&self, py: Python<'_>, id: &str) -> PyResult<()> {
+        let api = self.api(py)?;
+        api.check_authorizer(id)
+            .map_err(|e| registration_error(py, &e))
+    }
+
     fn route_to_handler(&mut self, py: Python<'_>, route_key: &str) -> PyResult<()> {
         let api = self.api.as_mut().ok_or_else(|| in_use(py))?;
         api.route_to_handler(route_key)

@@ -42,15 +42,17 @@ pub struct PyServer {
 
 #[pymethods]
 impl PyServer {
-    /// Binds and starts serving `api` (which it takes over) with `handlers`; `glue` is the Python `Gateway`. The
+    /// Binds and starts serving `api` (which it takes over) with `handlers` and `authorizers`; `glue` is the Python
+    /// `Gateway`. The
     /// keyword arguments are the core's `ServeOptions`.
     #[staticmethod]
-    #[pyo3(signature = (api, handlers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, tls_dir=None))]
+    #[pyo3(signature = (api, handlers, authorizers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, tls_dir=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn start(
         py: Python<'_>,
         api: &Bound<'_, PyApi>,
         handlers: HashMap<String, Py<PyAny>>,
+        authorizers: HashMap<String, Py<PyAny>>,
         glue: Py<PyAny>,
         host: String,
         port: u16,
@@ -64,6 +66,9 @@ impl PyServer {
         let mut builder = Gateway::builder(api);
         for (name, function) in handlers {
             builder = builder.dyn_handler(name, workers.handler(function));
+        }
+        for (id, function) in authorizers {
+            builder = builder.dyn_authorizer(id, workers.handler(function));
         }
         let options = ServeOptions {
             host,

@@ -91,6 +91,9 @@ pub struct ServeArgs {
 pub struct HandlerBinding {
     pub integration: Option<String>,
     pub route: Option<String>,
+    /// The authorizer the function serves (a template's authorizer function, or `--handlers` functions named
+    /// after authorizer ids).
+    pub authorizer: Option<String>,
     pub module: Option<String>,
     pub function: String,
     /// A handler string names this function, so a missing one is an error; a module's function named after an
@@ -262,24 +265,32 @@ where
     }
 }
 
-/// The handlers `--handlers` binds. A directory binds every AWS_PROXY/AWS integration whose integrationUri is a
-/// Lambda handler string (`app.handler`, `src/chat.handler`: the file's path without extension, then the function),
-/// as SAM's `Handler:` does. A module binds its functions named after AWS_PROXY/AWS integration ids, then after
-/// the route keys that are no integration's id; functions it lacks are left unbound.
+/// The handlers `--handlers` binds. A directory binds every AWS_PROXY/AWS integration and authorizer whose URI is
+/// a Lambda handler string (`app.handler`, `src/chat.handler`: the file's path without extension, then the
+/// function), as SAM's `Handler:` does. A module binds its functions named after AWS_PROXY/AWS integration ids,
+/// then after authorizer ids, then after the route keys that are no integration's id; functions it lacks are left
+/// unbound.
 pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
     let calls_lambda =
         |kind: IntegrationType| matches!(kind, IntegrationType::AwsProxy | IntegrationType::Aws);
+    let lambda_integrations = api.integrations.values().filter(|i| calls_lambda(i.kind));
+    // (integration id, authorizer id, its URI)
+    let callers = lambda_integrations
+        .map(|i| (Some(&i.id), None, i.uri.as_ref()))
+        .chain(
+            api.authorizers
+                .values()
+                .map(|a| (None, Some(&a.id), a.uri.as_ref())),
+        );
     if std::path::Path::new(handlers).is_dir() {
-        return api
-            .integrations
-            .values()
-            .filter(|i| calls_lambda(i.kind))
-            .filter_map(|i| match &i.uri {
+        return callers
+            .filter_map(|(integration, authorizer, uri)| match uri {
                 Some(IntegrationUri::Handler(name)) => {
                     let (module, function) = name.rsplit_once('.')?;
                     Some(HandlerBinding {
-                        integration: Some(i.id.clone()),
+                        integration: integration.cloned(),
                         route: None,
+                        authorizer: authorizer.cloned(),
                         module: Some(module.to_string()),
                         function: function.to_string(),
                         required: true,
@@ -291,19 +302,16 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
             })
             .collect();
     }
-    let by_integration = api
-        .integrations
-        .values()
-        .filter(|i| calls_lambda(i.kind))
-        .map(|i| HandlerBinding {
-            integration: Some(i.id.clone()),
-            route: None,
-            module: None,
-            function: i.id.clone(),
-            required: false,
-            directory: None,
-            source: None,
-        });
+    let by_id = callers.map(|(integration, authorizer, _)| HandlerBinding {
+        integration: integration.cloned(),
+        route: None,
+        authorizer: authorizer.cloned(),
+        module: None,
+        function: integration.or(authorizer).cloned().unwrap_or_default(),
+        required: false,
+        directory: None,
+        source: None,
+    });
     let mut routes: Vec<&String> = api
         .routes
         .keys()
@@ -313,13 +321,14 @@ pub fn handler_bindings(api: &Api, handlers: &str) -> Vec<HandlerBinding> {
     let by_route = routes.into_iter().map(|key| HandlerBinding {
         integration: None,
         route: Some(key.clone()),
+        authorizer: None,
         module: None,
         function: key.clone(),
         required: false,
         directory: None,
         source: None,
     });
-    by_integration.chain(by_route).collect()
+    by_id.chain(by_route).collect()
 }
 
 /// A template's functions, as `host` serves them (docs/behaviour.md §13): those of its runtime in-process (their
@@ -335,11 +344,21 @@ pub fn function_plan(
     let mut lines = Vec::new();
     let mut environment = BTreeMap::new();
     for function in &api.functions {
-        let callers: Vec<&str> = api
+        let calls = |uri: Option<&IntegrationUri>| {
+            api.function_at(uri).is_some_and(|f| f.id == function.id)
+        };
+        // (id, whether it is an authorizer's)
+        let callers: Vec<(&str, bool)> = api
             .integrations
             .values()
-            .filter(|i| api.function_of(i).is_some_and(|f| f.id == function.id))
-            .map(|i| i.id.as_str())
+            .filter(|i| calls(i.uri.as_ref()))
+            .map(|i| (i.id.as_str(), false))
+            .chain(
+                api.authorizers
+                    .values()
+                    .filter(|a| calls(a.uri.as_ref()))
+                    .map(|a| (a.id.as_str(), true)),
+            )
             .collect();
         if callers.is_empty() {
             continue;
@@ -354,9 +373,10 @@ pub fn function_plan(
         let local = directory.is_some() || source.is_some();
         let place = match (host.runs(runtime), handler, local, lambda_endpoint) {
             (true, Some((module, name)), true, _) => {
-                bindings.extend(callers.iter().map(|id| HandlerBinding {
-                    integration: Some(id.to_string()),
+                bindings.extend(callers.iter().map(|(id, authorizer)| HandlerBinding {
+                    integration: (!authorizer).then(|| id.to_string()),
                     route: None,
+                    authorizer: authorizer.then(|| id.to_string()),
                     // Lambda runs inline code as its file `index`.
                     module: Some(if source.is_some() {
                         "index".into()
@@ -516,6 +536,7 @@ routes:
             [HandlerBinding {
                 integration: Some("chat".into()),
                 route: None,
+                authorizer: None,
                 module: Some("app".into()),
                 function: "handler".into(),
                 required: true,

@@ -68,8 +68,8 @@ def _handler_module(binding: Dict[str, Any]) -> ModuleType:
 def bind_handlers(gateway: Gateway, handlers: Optional[str], bindings: List[Dict[str, Any]]) -> List[str]:
     """Registers the handlers the core chose: functions of a folder's modules (named by Lambda handler strings such
     as ``app.handler``: SAM's ``Handler:``, from ``--handlers DIR`` or a template function's code), a template
-    function's inline code, or functions of the ``--handlers`` module or .py file (named after integration ids or
-    route keys; those it lacks stay unbound). Returns what was bound."""
+    function's inline code, or functions of the ``--handlers`` module or .py file (named after integration ids,
+    authorizer ids or route keys; those it lacks stay unbound). Returns what was bound."""
     own: Optional[ModuleType] = None
     bound = []
     for binding in bindings:
@@ -87,6 +87,9 @@ def bind_handlers(gateway: Gateway, handlers: Optional[str], bindings: List[Dict
         if binding["integration"] is not None:
             gateway.integration(binding["integration"])(function)
             bound.append(f"{binding['integration']} -> {name}")
+        elif binding["authorizer"] is not None:
+            gateway.authorizer(binding["authorizer"])(function)
+            bound.append(f"authorizer {binding['authorizer']} -> {name}")
         else:
             gateway.route(binding["route"])(function)
             bound.append(f"route {binding['route']} -> {name}")

@@ -24,6 +24,7 @@ class Api:
     @property
     def handler_uris(self) -> Dict[str, str]: ...
     def check_handler_integration(self, id: str) -> None: ...
+    def check_authorizer(self, id: str) -> None: ...
     def route_to_handler(self, route_key: str) -> None: ...
 
 @final
@@ -64,6 +65,7 @@ class Server:
     def start(
         api: Api,
         handlers: Dict[str, Callable[..., Any]],
+        authorizers: Dict[str, Callable[..., Any]],
         glue: Any,
         host: str,
         port: int,

@@ -205,5 +205,5 @@ SessionErrorCode = Union[Literal["not_a_step"], Literal["invalid_options"], Lite
 """Why a simulated connection cannot run a step: a SessionError's code."""
 
 
-RegistrationErrorCode = Union[Literal["unknown_integration"], Literal["not_lambda"], Literal["not_a_route_key"]]
+RegistrationErrorCode = Union[Literal["unknown_integration"], Literal["not_lambda"], Literal["not_a_route_key"], Literal["unknown_authorizer"]]
 """Why a handler cannot serve what it was registered for: a RegistrationError's code."""

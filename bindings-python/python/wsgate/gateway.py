@@ -115,6 +115,7 @@ class Gateway:
         self.api = api if isinstance(api, _wsgate.Api) else _wsgate.Api(api, template)
         self.connections = Connections(self)
         self._handlers: Dict[str, Handler] = {}
+        self._authorizers: Dict[str, Handler] = {}
         self._raw: Optional[_wsgate.Server] = None
         self._served = False
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -131,6 +132,12 @@ class Gateway:
         self.api.route_to_handler(route_key)
         return self._register(route_key)
 
+    def authorizer(self, authorizer_id: str) -> Callable[[H], H]:
+        """Serves an authorizer of the definition with the decorated function: it gets the authorizer event and
+        returns the policy (or raises ``Exception("Unauthorized")``), as a Lambda authorizer does."""
+        self.api.check_authorizer(authorizer_id)
+        return self._register(authorizer_id, self._authorizers)
+
     def on_connect(self, function: H) -> H:
         """Serves ``$connect``: return ``{"statusCode": 200}`` (or nothing) to accept, another status to refuse."""
         return self.route("$connect")(function)
@@ -141,14 +148,15 @@ class Gateway:
     def default(self, function: H) -> H:
         return self.route("$default")(function)
 
-    def _register(self, name: str) -> Callable[[H], H]:
+    def _register(self, name: str, into: Optional[Dict[str, Handler]] = None) -> Callable[[H], H]:
         if self._served:
             raise GatewayError("handlers are registered before the gateway starts serving")
+        handlers = self._handlers if into is None else into
 
         def register(function: H) -> H:
             if not callable(function):
                 raise TypeError(f"a handler is a function (event, context), not {function!r}")
-            self._handlers[name] = function
+            handlers[name] = function
             return function
 
         return register
@@ -170,7 +178,8 @@ class Gateway:
         self._loop = asyncio.get_running_loop()
         api_id = self.api.api_id  # the server takes the API over
         self._raw = _wsgate.Server.start(
-            self.api, dict(self._handlers), self, host, port, stage, lambda_endpoint, aws_endpoints,
+            self.api, dict(self._handlers), dict(self._authorizers), self, host, port, stage, lambda_endpoint,
+            aws_endpoints,
             os.fspath(tls_dir) if tls_dir is not None else None,
         )
         self._unroute = route_management_api(api_id, self._raw.management_url)

@@ -397,10 +397,12 @@ pub enum RegistrationError {
     },
     #[error("`{0}` is not a route key: use $connect, $disconnect, $default or a name of your own")]
     NotARouteKey(String),
+    #[error("no authorizer `{id}` in the definition; its authorizers are: {known}")]
+    UnknownAuthorizer { id: String, known: String },
 }
 
 impl RegistrationError {
-    /// `unknown_integration`, `not_lambda` or `not_a_route_key`.
+    /// `unknown_integration`, `not_lambda`, `not_a_route_key` or `unknown_authorizer`.
     pub fn code(&self) -> &'static str {
         self.into()
     }
@@ -425,6 +427,22 @@ impl Api {
                 kind: kind.as_str(),
             }),
         }
+    }
+
+    /// Checks that an in-process function can serve authorizer `id`: the definition has it.
+    pub fn check_authorizer(&self, id: &str) -> Result<(), RegistrationError> {
+        if self.authorizers.contains_key(id) {
+            return Ok(());
+        }
+        let known: Vec<&str> = self.authorizers.keys().map(String::as_str).collect();
+        Err(RegistrationError::UnknownAuthorizer {
+            id: id.to_string(),
+            known: if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            },
+        })
     }
 
     /// Makes `route_key` served by a handler registered under the route key. A route that targets an AWS_PROXY or
