@@ -1,5 +1,5 @@
-// A step's card: what API Gateway did, from the engine's trace — the route and why, validation, the integration
-// request, the backend's answer, the integration response, and what the client receives.
+// A step's card: what API Gateway did, from the engine's trace — the route and why, $connect's authorizer,
+// validation, the integration request, the backend's answer, the integration response, and what the client receives.
 import { $, code, h, pre } from './dom.js'
 
 function routeWhy(trace) {
@@ -14,6 +14,20 @@ function routeWhy(trace) {
   const value = code(JSON.stringify(selection.value))
   if (selection.value === routeKey) return [code(routeKey), ' because ', expression, ' evaluated to ', value]
   return [expression, ' evaluated to ', value, ', which selects no route', ...target]
+}
+
+function authorizerOf({ authorizer }) {
+  if (!authorizer) return null
+  const { id, request, effect, status, reason, context } = authorizer
+  const verdict = status
+    ? h('span', { className: 'invalid' }, `refused with ${status}`)
+    : h('span', { className: 'valid' }, 'allowed')
+  return [
+    code(id), ' ', verdict, effect ? ` · policy ${effect}` : '', ` · ${reason}`,
+    // The simulated authorizer allows; its event is what a real one would get.
+    request ? pre(request) : '',
+    context ? h('div', {}, 'context of every later event: ', pre(context)) : '',
+  ]
 }
 
 function validationOf({ validation }) {
@@ -53,6 +67,7 @@ function receivedOf({ send, close, handshake }) {
 export function showStep(title, sent, { trace, backend }) {
   const rows = [
     ['route', 'route', routeWhy(trace)],
+    ['authorizer', 'authorizer', authorizerOf(trace)],
     ['validation', 'validation', trace.selection ? validationOf(trace) : null],
     ['integration request', 'request', requestOf(trace)],
     ['backend', 'backend', backend],

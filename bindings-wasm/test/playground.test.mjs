@@ -186,6 +186,28 @@ test('user functions that throw or never return become Lambda function errors; t
   await page.close()
 })
 
+test("$connect's authorizer step shows its event, its verdict and the context later events carry", async () => {
+  const page = await open()
+  await page.fill('#definition', `name: guarded
+routeSelectionExpression: $request.body.action
+authorizers:
+  tokens: { authorizerType: REQUEST, identitySource: [route.request.header.Host] }
+integrations:
+  whoami: { integrationType: AWS_PROXY }
+routes:
+  $connect: { target: integrations/whoami, authorizationType: CUSTOM, authorizerId: tokens }
+  $default: { target: integrations/whoami }
+`)
+  await send(page, '{"action":"hi"}')
+  const connect = page.locator('.step', { has: page.locator('h3', { hasText: '$connect' }) })
+  const authorizer = await connect.locator('.authorizer').textContent()
+  assert.match(authorizer, /tokens allowed · policy Allow/)
+  assert.match(authorizer, /"methodArn": "arn:aws:execute-api:[a-z0-9-]+:123456789012:[a-z0-9]+\/dev\/\$connect"/)
+  assert.match(authorizer, /context of every later event/)
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
 test('the URL hash holds the whole case: a link shows the same trace', async () => {
   const page = await open()
   await page.click('#examples button:text-is("mock-templates")')

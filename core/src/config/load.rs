@@ -797,7 +797,7 @@ impl Loader {
             |v| v == &Value::Bool(false),
             "false",
         );
-        self.unsupported(&fields, "requestParameters", is_empty, "none");
+        let required_parameters = self.route_parameters(&key, &fields);
         Some(Route {
             key,
             integration: integration?,
@@ -805,7 +805,50 @@ impl Loader {
             request_models,
             two_way,
             authorizer,
+            required_parameters,
         })
+    }
+
+    /// A route's `requestParameters` (`{"route.request.querystring.token": {"required": true}}`): the handshake's
+    /// headers and query string, so `$connect` only (docs/behaviour.md §3). Returns the required ones.
+    fn route_parameters(&mut self, key: &str, fields: &Fields<'_>) -> Vec<SelectionExpression> {
+        let mut required = Vec::new();
+        for (name, value, path) in self.entries(fields, "requestParameters") {
+            let expression = ["route.request.header.", "route.request.querystring."]
+                .iter()
+                .find_map(|prefix| name.strip_prefix(prefix).map(|rest| (prefix, rest)))
+                .filter(|(_, rest)| !rest.is_empty())
+                .map(|(prefix, rest)| {
+                    let kind = if prefix.ends_with("header.") {
+                        "header"
+                    } else {
+                        "querystring"
+                    };
+                    format!("${{request.{kind}.{rest}}}")
+                });
+            let Some(expression) = expression else {
+                self.invalid(&path, format!("`{name}` is not route.request.header.NAME or route.request.querystring.NAME"));
+                continue;
+            };
+            if key != "$connect" {
+                self.invalid(
+                    &path,
+                    "headers and query string parameters exist only on $connect",
+                );
+                continue;
+            }
+            // `required` on the wire; a template's `Required` is kept as written.
+            let flag = value.get("required").or_else(|| value.get("Required"));
+            match flag {
+                None | Some(Value::Bool(false)) => {}
+                Some(Value::Bool(true)) => match SelectionExpression::parse(&expression) {
+                    Ok(expression) => required.push(expression),
+                    Err(detail) => self.invalid(&path, detail),
+                },
+                Some(_) => self.wrong_type(&path, "{required: true|false}"),
+            }
+        }
+        required
     }
 
     /// `authorizationType` and `authorizerId`: `CUSTOM` names an authorizer, on `$connect` only (docs/behaviour.md

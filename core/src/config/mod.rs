@@ -166,6 +166,9 @@ pub struct Route {
     pub two_way: bool,
     /// `authorizationType: CUSTOM` (`$connect` only): the id of its authorizer.
     pub authorizer: Option<String>,
+    /// `requestParameters` marked `required` (`$connect` only): the handshake's headers and query string
+    /// parameters that must be present, as the selection expressions reading them.
+    pub required_parameters: Vec<SelectionExpression>,
 }
 
 /// A Lambda REQUEST authorizer, run before `$connect` (docs/behaviour.md §8).
@@ -493,6 +496,7 @@ impl Api {
             request_models: BTreeMap::new(),
             two_way: false,
             authorizer: None,
+            required_parameters: Vec::new(),
         };
         self.routes.insert(route_key.to_string(), route);
         Ok(())

@@ -282,6 +282,23 @@ impl Engine {
         let Some(route) = self.api.routes.get("$connect") else {
             return actions(vec![Action::Accept { subprotocol: None }]);
         };
+        // Required request parameters are checked first, before the authorizer (docs/behaviour.md §3, inferred).
+        let inputs = Inputs {
+            headers: &conn.headers,
+            query: &conn.query,
+            ..Inputs::default()
+        };
+        if route
+            .required_parameters
+            .iter()
+            .any(|p| p.evaluate(&inputs).is_empty())
+        {
+            return Decision {
+                route_key: Some(route.key.clone()),
+                actions: vec![Action::Reject { status: 400 }],
+                ..Decision::default()
+            };
+        }
         let mut vars = RequestVars::new(EventType::Connect, "$connect", conn, request);
         vars.connect_params = Some(event::connect_params(conn, request));
         if let Some(authorizer) = route
