@@ -240,8 +240,8 @@ fn verdict(outcome: &Outcome, method_arn: &str) -> Verdict {
     let mut allowed = false;
     for statement in statements {
         let effect = statement.get("Effect").and_then(Value::as_str);
-        let covers = matches_any(statement.get("Action"), "execute-api:Invoke")
-            && matches_any(statement.get("Resource"), method_arn);
+        let covers = matches_any(statement.get("Action"), "execute-api:Invoke", true)
+            && matches_any(statement.get("Resource"), method_arn, false);
         match (effect, covers) {
             (Some("Deny"), true) => {
                 return Err((
@@ -285,9 +285,21 @@ fn verdict(outcome: &Outcome, method_arn: &str) -> Verdict {
     Ok((Some("Allow".into()), context))
 }
 
-/// An IAM `Action` or `Resource` (a string or a list of them, with `*` and `?` wildcards) that covers `value`.
-fn matches_any(patterns: Option<&Value>, value: &str) -> bool {
-    let matches = |pattern: &Value| pattern.as_str().is_some_and(|p| glob(p, value));
+/// An IAM `Action` or `Resource` (a string or a list of them, with `*` and `?` wildcards) that covers `value`;
+/// actions compare case-insensitively, resources exactly.
+fn matches_any(patterns: Option<&Value>, value: &str, any_case: bool) -> bool {
+    let fold = |text: &str| {
+        if any_case {
+            text.to_ascii_lowercase()
+        } else {
+            text.to_string()
+        }
+    };
+    let matches = |pattern: &Value| {
+        pattern
+            .as_str()
+            .is_some_and(|p| glob(&fold(p), &fold(value)))
+    };
     match patterns {
         Some(Value::Array(list)) => list.iter().any(matches),
         Some(single) => matches(single),
@@ -295,12 +307,9 @@ fn matches_any(patterns: Option<&Value>, value: &str) -> bool {
     }
 }
 
-/// IAM's wildcard match: `*` is any run of characters, `?` any one; actions compare case-insensitively.
+/// IAM's wildcard match: `*` is any run of characters, `?` any one.
 fn glob(pattern: &str, value: &str) -> bool {
-    let (p, v): (Vec<char>, Vec<char>) = (
-        pattern.to_ascii_lowercase().chars().collect(),
-        value.to_ascii_lowercase().chars().collect(),
-    );
+    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
     // The classic two-pointer wildcard match, backtracking to the last `*`.
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
     while j < v.len() {
@@ -382,6 +391,14 @@ mod tests {
             assert_eq!(verdict(&Outcome::Result(bad), ARN).unwrap_err().1, 500);
         }
         assert_eq!(verdict(&Outcome::Timeout, ARN).unwrap_err().1, 500);
+    }
+
+    #[test]
+    fn actions_match_in_any_case_resources_exactly() {
+        let invoke = json!("EXECUTE-API:invoke");
+        assert!(matches_any(Some(&invoke), "execute-api:Invoke", true));
+        let upper = json!(ARN.replace("/dev/", "/DEV/"));
+        assert!(!matches_any(Some(&upper), ARN, false));
     }
 
     #[test]
