@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::event::{self, RequestVars};
 use super::lambda_context::ACCOUNT_ID;
 use super::{Action, Connection, Decision, Engine, Invocation, Outcome, Pending};
-use crate::config::{Authorizer, IntegrationType, ParameterSource, Route};
+use crate::config::{Authorizer, IntegrationType, Route};
 use crate::selection::Inputs;
 
 /// How long an authorizer may take: API Gateway's limit is undocumented for WebSocket APIs; HTTP APIs' is 10 s
@@ -49,16 +49,10 @@ impl Engine {
             ..Inputs::default()
         };
         let context = vars.context(&self.api);
-        let missing = authorizer.identity.iter().find(|source| {
-            let value = match &source.value {
-                ParameterSource::Expression(expression) => expression.evaluate(&inputs),
-                ParameterSource::Context(name) => crate::template::Context::get(&context, name)
-                    .map(|v| crate::stringify(&v))
-                    .unwrap_or_default(),
-                ParameterSource::Static(text) => text.clone(),
-            };
-            value.is_empty()
-        });
+        let missing = authorizer
+            .identity
+            .iter()
+            .find(|source| super::source_value(&source.value, &inputs, &context).is_empty());
         let mut decision = Decision {
             route_key: Some(route.key.clone()),
             ..Decision::default()

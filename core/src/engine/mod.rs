@@ -511,13 +511,7 @@ impl Engine {
         let inputs = self.request_inputs(conn, json);
         let context = vars.context(&self.api);
         for parameter in &integration.request_parameters {
-            let value = match &parameter.source {
-                ParameterSource::Static(text) => text.clone(),
-                ParameterSource::Context(name) => crate::template::Context::get(&context, name)
-                    .map(|v| crate::stringify(&v))
-                    .unwrap_or_default(),
-                ParameterSource::Expression(expression) => expression.evaluate(&inputs),
-            };
+            let value = source_value(&parameter.source, &inputs, &context);
             let list = match parameter.location {
                 ParameterLocation::Header => &mut out.header,
                 ParameterLocation::Querystring => &mut out.querystring,
@@ -644,4 +638,21 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
             None => (decode(pair), String::new()),
         })
         .collect()
+}
+
+/// The value of a request parameter or identity source for one request: its fixed text, a `$context` variable,
+/// or what its selection expression reads; `""` when absent.
+fn source_value(
+    source: &ParameterSource,
+    inputs: &Inputs<'_>,
+    context: &dyn crate::template::Context,
+) -> String {
+    match source {
+        ParameterSource::Static(text) => text.clone(),
+        ParameterSource::Context(name) => context
+            .get(name)
+            .map(|v| crate::stringify(&v))
+            .unwrap_or_default(),
+        ParameterSource::Expression(expression) => expression.evaluate(inputs),
+    }
 }
