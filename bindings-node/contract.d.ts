@@ -199,6 +199,11 @@ export interface ServeOptions {
    */
   awsEndpoints?: Record<string, string>
   /**
+   * Verify SigV4 signatures on the @connections API against the keys of FILE, in the AWS shared credentials
+   * format (`[profile]`, `aws_access_key_id`, `aws_secret_access_key`); without it, any caller is answered.
+   */
+  credentials?: string | null
+  /**
    * Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
    * so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
    */

@@ -46,7 +46,7 @@ impl PyServer {
     /// `Gateway`. The
     /// keyword arguments are the core's `ServeOptions`.
     #[staticmethod]
-    #[pyo3(signature = (api, handlers, authorizers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, tls_dir=None))]
+    #[pyo3(signature = (api, handlers, authorizers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, credentials=None, tls_dir=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn start(
         py: Python<'_>,
@@ -59,6 +59,7 @@ impl PyServer {
         stage: Option<String>,
         lambda_endpoint: Option<String>,
         aws_endpoints: Option<BTreeMap<String, String>>,
+        credentials: Option<PathBuf>,
         tls_dir: Option<PathBuf>,
     ) -> PyResult<Self> {
         let api = api.borrow_mut().take(py)?;
@@ -76,6 +77,7 @@ impl PyServer {
             stage,
             lambda_endpoint,
             aws_endpoints: aws_endpoints.unwrap_or_default().into_iter().collect(),
+            credentials,
             tls_dir,
         };
         let served = py.detach(|| runtime().block_on(options.serve(builder)));

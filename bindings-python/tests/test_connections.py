@@ -135,3 +135,32 @@ def test_handlers_reach_the_management_api_at_the_url_aws_gives_it(gateway):
             assert await ws.recv() == "posted through AWS's URL"
 
     run(scenario())
+
+
+def test_with_credentials_only_boto3_signing_with_a_given_key_is_answered(gateway, tmp_path):
+    whoami(gateway)
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[backend]\naws_access_key_id = AKIAPYTHONBACKEND01\naws_secret_access_key = py-secret\n")
+
+    def client(server, secret):
+        return boto3.client("apigatewaymanagementapi", endpoint_url=server.management_url, region_name="us-east-1",
+                            aws_access_key_id="AKIAPYTHONBACKEND01", aws_secret_access_key=secret)
+
+    async def scenario():
+        async with serving(gateway, credentials=str(credentials)) as server, websockets.connect(server.url) as ws:
+            connection_id = await ask(ws, {"action": "echo", "text": "who"})
+            await asyncio.to_thread(client(server, "py-secret").post_to_connection, ConnectionId=connection_id, Data=b"ok")
+            assert await ws.recv() == "ok"
+            wrong = client(server, "guessed")
+            with pytest.raises(wrong.exceptions.ClientError) as refused:
+                await asyncio.to_thread(wrong.post_to_connection, ConnectionId=connection_id, Data=b"no")
+            assert refused.value.response["Error"]["Code"] == "InvalidSignatureException"
+
+    run(scenario())
+
+
+def test_a_credentials_file_without_keys_is_a_clear_error(gateway, tmp_path):
+    empty = tmp_path / "credentials"
+    empty.write_text("[default]\nregion = us-east-1\n")
+    with pytest.raises(wsgate.GatewayError, match="no profile with aws_access_key_id"):
+        run(gateway.start("127.0.0.1", 0, credentials=str(empty)))

@@ -122,7 +122,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             options["host"], options["port"],
             {
                 "stage": options["stage"], "lambda_endpoint": options["lambdaEndpoint"],
-                "aws_endpoints": options["awsEndpoints"], "tls_dir": options["tlsDir"],
+                "aws_endpoints": options["awsEndpoints"], "credentials": options["credentials"],
+                "tls_dir": options["tlsDir"],
             },
             note=outcome["tlsNote"],
         ))

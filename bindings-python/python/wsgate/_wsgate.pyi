@@ -72,6 +72,7 @@ class Server:
         stage: Optional[str] = None,
         lambda_endpoint: Optional[str] = None,
         aws_endpoints: Optional[Dict[str, str]] = None,
+        credentials: Optional[str] = None,
         tls_dir: Optional[str] = None,
     ) -> Server: ...
     @property

@@ -169,6 +169,7 @@ class Gateway:
         stage: Optional[str] = None,
         lambda_endpoint: Optional[str] = None,
         aws_endpoints: Optional[Dict[str, str]] = None,
+        credentials: Optional[str] = None,
         tls_dir: Optional[str] = None,
     ) -> Server:
         """Starts serving (``port=0`` picks a free port); coroutine handlers run on the calling loop."""
@@ -179,7 +180,7 @@ class Gateway:
         api_id = self.api.api_id  # the server takes the API over
         self._raw = _wsgate.Server.start(
             self.api, dict(self._handlers), dict(self._authorizers), self, host, port, stage, lambda_endpoint,
-            aws_endpoints,
+            aws_endpoints, os.fspath(credentials) if credentials is not None else None,
             os.fspath(tls_dir) if tls_dir is not None else None,
         )
         self._unroute = route_management_api(api_id, self._raw.management_url)

@@ -1,5 +1,6 @@
 //! The `@connections` management API on the gateway's own port, answering as the AWS service does so boto3 and the
-//! aws-sdk work unchanged (signatures are accepted, not verified); every other plain HTTP request gets 426.
+//! aws-sdk work unchanged: signatures are verified when the gateway has access keys (`--credentials`), accepted
+//! otherwise; every other plain HTTP request gets 426.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use hyper::{Method, Request, Response};
 use serde_json::json;
 
 use super::registry::{ConnectionError, Outbound, MAX_POST_BYTES};
+use super::sigv4;
 use super::Shared;
 
 /// Where a request path points.
@@ -80,6 +82,39 @@ fn too_large() -> Response<Full<Bytes>> {
     )
 }
 
+/// The request's SigV4 signature, checked against the gateway's keys for `execute-api` in the API's region.
+fn verify(
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    keys: &sigv4::AccessKeys,
+    region: &str,
+) -> Result<String, sigv4::Refusal> {
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let request = sigv4::Request {
+        method: parts.method.as_str(),
+        host,
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &headers,
+        body,
+    };
+    sigv4::verify(&request, keys, region, "execute-api", super::now_ms())
+}
+
 /// 410 carries no body, only the error type (docs/behaviour.md §7).
 fn gone() -> Response<Full<Bytes>> {
     let e = ConnectionError::Gone;
@@ -104,6 +139,17 @@ pub async fn handle(
             return Ok(response);
         }
     };
+    let (parts, body) = request.into_parts();
+    // One byte past the limit is enough to know the body is too large, without reading the rest.
+    let body = match Limited::new(body, MAX_POST_BYTES + 1).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(_) => return Ok(too_large()),
+    };
+    if let Some(keys) = &shared.access_keys {
+        if let Err(refused) = verify(&parts, &body, keys, &shared.engine.api().region) {
+            return Ok(error(403, refused.error_type, &refused.message));
+        }
+    }
     if !valid_id(&id) {
         return Ok(error(
             400,
@@ -112,16 +158,8 @@ pub async fn handle(
         ));
     }
     let connections = &shared.connections;
-    let response = match *request.method() {
+    let response = match parts.method {
         Method::POST => {
-            // One byte past the limit is enough to know the body is too large, without reading the rest.
-            let body = match Limited::new(request.into_body(), MAX_POST_BYTES + 1)
-                .collect()
-                .await
-            {
-                Ok(body) => body.to_bytes(),
-                Err(_) => return Ok(too_large()),
-            };
             // Text frames for UTF-8 data, as browsers receive it; other bytes go out as binary (docs/behaviour.md §2 [?]).
             let message = match String::from_utf8(body.to_vec()) {
                 Ok(text) => Outbound::Text(text),

@@ -77,6 +77,8 @@ pub(crate) struct Shared {
     connections: Connections,
     ids: Ids,
     tls: Option<Tls>,
+    /// When set, `@connections` requests must be SigV4-signed with one of these keys.
+    access_keys: Option<sigv4::AccessKeys>,
 }
 
 impl Shared {
@@ -178,6 +180,7 @@ pub struct GatewayBuilder {
     authorizers: HashMap<String, Handler>,
     endpoints: Endpoints,
     tls: Option<Tls>,
+    access_keys: Option<sigv4::AccessKeys>,
 }
 
 /// A WebSocket gateway for one API.
@@ -191,6 +194,7 @@ impl Gateway {
             authorizers: HashMap::new(),
             endpoints: Endpoints::default(),
             tls: None,
+            access_keys: None,
         }
     }
 }
@@ -246,6 +250,13 @@ impl GatewayBuilder {
         self
     }
 
+    /// Requires `@connections` requests to be SigV4-signed (service `execute-api`, the API's region) with one of
+    /// these keys, answering others 403 as AWS does (docs/behaviour.md §7).
+    pub fn access_keys(mut self, keys: sigv4::AccessKeys) -> Self {
+        self.access_keys = Some(keys);
+        self
+    }
+
     /// Also serves `wss://` and `https://` on the same port, with this certificate.
     pub fn tls(mut self, tls: Tls) -> Self {
         self.tls = Some(tls);
@@ -283,6 +294,7 @@ impl GatewayBuilder {
             connections: Connections::default(),
             ids: Ids::seeded(seed),
             tls: self.tls,
+            access_keys: self.access_keys,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(accept(shared.clone(), listener, shutdown_rx));

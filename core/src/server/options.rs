@@ -1,4 +1,4 @@
-//! How a gateway serves (host, port, stage, Lambda and AWS endpoints, TLS): the options of `wsgate serve`, of Python's
+//! How a gateway serves (host, port, stage, Lambda and AWS endpoints, the keys of `@connections`, TLS): the options of `wsgate serve`, of Python's
 //! `serve`/`start` and of Node's `listen`, one type for all, and the one error they all report when serving fails.
 
 use std::path::PathBuf;
@@ -31,6 +31,10 @@ pub struct ServeOptions {
     #[serde(with = "crate::config::pairs")]
     #[cfg_attr(test, schemars(with = "std::collections::BTreeMap<String, String>"))]
     pub aws_endpoints: Vec<(String, String)>,
+    /// Verify SigV4 signatures on the @connections API against the keys of FILE, in the AWS shared credentials
+    /// format (`[profile]`, `aws_access_key_id`, `aws_secret_access_key`); without it, any caller is answered.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub credentials: Option<PathBuf>,
     /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
     /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
@@ -45,6 +49,7 @@ impl Default for ServeOptions {
             stage: None,
             lambda_endpoint: None,
             aws_endpoints: Vec::new(),
+            credentials: None,
             tls_dir: None,
         }
     }
@@ -78,6 +83,8 @@ fn check_endpoint(service: &str, url: &str) -> Result<(), String> {
 pub enum ServeError {
     #[error("{0}")]
     Endpoint(String),
+    #[error("{file}: {detail}")]
+    Credentials { file: String, detail: String },
     #[error("cannot make the TLS certificate: {0}")]
     Tls(std::io::Error),
     #[error("cannot serve on {host}:{port}: {source}")]
@@ -100,6 +107,14 @@ impl ServeOptions {
         for (service, url) in &self.aws_endpoints {
             check_endpoint(service, url).map_err(ServeError::Endpoint)?;
             builder = builder.aws_endpoint(service.clone(), url.clone());
+        }
+        if let Some(file) = &self.credentials {
+            let problem = |detail: String| ServeError::Credentials {
+                file: file.display().to_string(),
+                detail,
+            };
+            let text = std::fs::read_to_string(file).map_err(|e| problem(e.to_string()))?;
+            builder = builder.access_keys(super::sigv4::AccessKeys::parse(&text).map_err(problem)?);
         }
         let tls = Tls::local(&self.host, self.tls_dir.as_deref()).map_err(ServeError::Tls)?;
         builder

@@ -1,5 +1,6 @@
-//! AWS Signature Version 4: the `Authorization` header API Gateway puts on the requests of an AWS service
-//! integration (docs/behaviour.md §5.6), computed as every AWS SDK computes it.
+//! AWS Signature Version 4, computed as every AWS SDK computes it: the `Authorization` header API Gateway puts on
+//! the requests of an AWS service integration (docs/behaviour.md §5.6), and the check of a signed request to the
+//! `@connections` API against the access keys given to the gateway (docs/behaviour.md §7).
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use ring::{digest, hmac};
@@ -59,14 +60,11 @@ pub fn sign(
     credentials: &Credentials,
     epoch_ms: u64,
 ) -> Vec<(String, String)> {
-    let (year, month, day, hour, minute, second, _) = crate::engine::civil(epoch_ms);
-    let date = format!("{year:04}{month:02}{day:02}");
-    let amz_date = format!("{date}T{hour:02}{minute:02}{second:02}Z");
+    let amz_date = amz_date(epoch_ms);
     let mut added = vec![("X-Amz-Date".to_string(), amz_date.clone())];
     if let Some(token) = &credentials.session_token {
         added.push(("X-Amz-Security-Token".into(), token.clone()));
     }
-
     let mut headers: Vec<(String, String)> = std::iter::once(("host", request.host))
         .chain(
             request
@@ -78,6 +76,69 @@ pub fn sign(
         .map(|(k, v)| (k.to_ascii_lowercase(), collapse_spaces(v)))
         .collect();
     headers.sort();
+    let scope = Scope {
+        date: amz_date[..8].to_string(),
+        region: region.to_string(),
+        service: service.to_string(),
+    };
+    let signed = signing(
+        request,
+        &headers,
+        &amz_date,
+        &scope,
+        &credentials.secret_access_key,
+    );
+    added.push((
+        "Authorization".into(),
+        format!(
+            "AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}",
+            credentials.access_key_id,
+            scope.text(),
+            signed.signed_headers,
+            signed.signature
+        ),
+    ));
+    added
+}
+
+/// `20150830T123600Z`.
+fn amz_date(epoch_ms: u64) -> String {
+    let (year, month, day, hour, minute, second, _) = crate::engine::civil(epoch_ms);
+    format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
+}
+
+/// A credential scope: `20150830/us-east-1/execute-api`.
+struct Scope {
+    date: String,
+    region: String,
+    service: String,
+}
+
+impl Scope {
+    fn text(&self) -> String {
+        format!(
+            "{}/{}/{}/aws4_request",
+            self.date, self.region, self.service
+        )
+    }
+}
+
+/// A request's canonical form, what is signed of it, and the signature.
+struct Signing {
+    canonical_request: String,
+    string_to_sign: String,
+    signed_headers: String,
+    signature: String,
+}
+
+/// Signs `request` with `headers` (lowercase names, sorted) as its signed headers.
+fn signing(
+    request: &Request<'_>,
+    headers: &[(String, String)],
+    amz_date: &str,
+    scope: &Scope,
+    secret: &str,
+) -> Signing {
     let signed_headers = headers
         .iter()
         .map(|(k, _)| k.as_str())
@@ -93,25 +154,253 @@ pub fn sign(
         &hex(digest::digest(&digest::SHA256, request.body).as_ref()),
     ]
     .join("\n");
-
-    let scope = format!("{date}/{region}/{service}/aws4_request");
     let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        "AWS4-HMAC-SHA256\n{amz_date}\n{}\n{}",
+        scope.text(),
         hex(digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref())
     );
-    let secret = format!("AWS4{}", credentials.secret_access_key);
-    let key = [date.as_str(), region, service, "aws4_request"]
-        .iter()
-        .fold(secret.into_bytes(), |key, part| mac(&key, part.as_bytes()));
+    let key = [
+        scope.date.as_str(),
+        &scope.region,
+        &scope.service,
+        "aws4_request",
+    ]
+    .iter()
+    .fold(format!("AWS4{secret}").into_bytes(), |key, part| {
+        mac(&key, part.as_bytes())
+    });
     let signature = hex(&mac(&key, string_to_sign.as_bytes()));
-    added.push((
-        "Authorization".into(),
-        format!(
-            "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            credentials.access_key_id
-        ),
-    ));
-    added
+    Signing {
+        canonical_request,
+        string_to_sign,
+        signed_headers,
+        signature,
+    }
+}
+
+/// The access keys a gateway accepts signatures of (`--credentials`): access key id → secret access key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessKeys(pub std::collections::HashMap<String, String>);
+
+impl AccessKeys {
+    /// Reads the AWS shared credentials file format (`~/.aws/credentials`): every profile's
+    /// `aws_access_key_id` and `aws_secret_access_key`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut keys = std::collections::HashMap::new();
+        let mut profile: Option<(Option<String>, Option<String>)> = None;
+        let mut finish = |profile: Option<(Option<String>, Option<String>)>| match profile {
+            Some((Some(id), Some(secret))) => {
+                keys.insert(id, secret);
+                Ok(())
+            }
+            Some((Some(id), None)) => Err(format!("access key {id} has no aws_secret_access_key")),
+            Some((None, Some(_))) => {
+                Err("a profile has a secret but no aws_access_key_id".to_string())
+            }
+            _ => Ok(()),
+        };
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if line.starts_with('[') && line.ends_with(']') {
+                finish(profile.take())?;
+                profile = Some((None, None));
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(format!(
+                    "line {}: expected KEY = VALUE or [profile]",
+                    number + 1
+                ));
+            };
+            let entry = profile.get_or_insert((None, None));
+            match key.trim() {
+                "aws_access_key_id" => entry.0 = Some(value.trim().to_string()),
+                "aws_secret_access_key" => entry.1 = Some(value.trim().to_string()),
+                _ => {}
+            }
+        }
+        finish(profile)?;
+        if keys.is_empty() {
+            return Err("no profile with aws_access_key_id and aws_secret_access_key".into());
+        }
+        Ok(Self(keys))
+    }
+}
+
+/// Why a request's signature is refused: the `x-amzn-ErrorType` and message API Gateway answers 403 with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(error_type: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            error_type,
+            message: message.into(),
+        }
+    }
+}
+
+/// How far a request's `X-Amz-Date` may be from now, as AWS allows.
+const SKEW_MS: u64 = 15 * 60 * 1000;
+
+/// Checks the `Authorization` header of `request` (all of whose headers are `headers`, names in any case) against
+/// `keys`, for `service` in `region`, at `now_ms`. Returns the access key id that signed it.
+pub fn verify(
+    request: &Request<'_>,
+    keys: &AccessKeys,
+    region: &str,
+    service: &str,
+    now_ms: u64,
+) -> Result<String, Refusal> {
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(authorization) = header("authorization") else {
+        return Err(Refusal::new(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        ));
+    };
+    let incomplete = |what: &str| {
+        Refusal::new(
+            "IncompleteSignatureException",
+            format!(
+                "Authorization header requires '{what}' parameter. Authorization={authorization}"
+            ),
+        )
+    };
+    let Some(fields) = authorization.strip_prefix("AWS4-HMAC-SHA256 ") else {
+        return Err(Refusal::new(
+            "IncompleteSignatureException",
+            format!("Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={authorization}"),
+        ));
+    };
+    let field = |name: &str| {
+        fields
+            .split(',')
+            .map(str::trim)
+            .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
+    };
+    let credential = field("Credential").ok_or_else(|| incomplete("Credential"))?;
+    let signed = field("SignedHeaders").ok_or_else(|| incomplete("SignedHeaders"))?;
+    let signature = field("Signature").ok_or_else(|| incomplete("Signature"))?;
+    let signed_at = header("x-amz-date").ok_or_else(|| incomplete("X-Amz-Date"))?;
+    let parts: Vec<&str> = credential.split('/').collect();
+    let [access_key, date, scope_region, scope_service, "aws4_request"] = parts.as_slice() else {
+        return Err(Refusal::new(
+            "IncompleteSignatureException",
+            format!("Credential should be ACCESS_KEY/DATE/REGION/SERVICE/aws4_request, not {credential}"),
+        ));
+    };
+    if *scope_region != region || *scope_service != service {
+        return Err(Refusal::new(
+            "InvalidSignatureException",
+            format!("Credential should be scoped to a valid region and service: {region}/{service}, not {scope_region}/{scope_service}"),
+        ));
+    }
+    let Some(secret) = keys.0.get(*access_key) else {
+        return Err(Refusal::new(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        ));
+    };
+    match amz_date_ms(signed_at) {
+        Some(at) if at.abs_diff(now_ms) <= SKEW_MS && signed_at.starts_with(date) => {}
+        Some(_) => {
+            let earliest = amz_date(now_ms.saturating_sub(SKEW_MS));
+            return Err(Refusal::new(
+                "InvalidSignatureException",
+                format!(
+                    "Signature expired: {signed_at} is now earlier than {earliest} ({} - 15 min.)",
+                    amz_date(now_ms)
+                ),
+            ));
+        }
+        None => {
+            return Err(Refusal::new(
+                "IncompleteSignatureException",
+                format!("Date must be in ISO-8601 'basic format'. Got '{signed_at}'."),
+            ))
+        }
+    }
+    let mut headers = Vec::new();
+    for name in signed.split(';') {
+        let value = if name == "host" {
+            Some(request.host)
+        } else {
+            header(name)
+        };
+        match value {
+            Some(value) => headers.push((name.to_string(), collapse_spaces(value))),
+            None => return Err(incomplete(name)),
+        }
+    }
+    let scope = Scope {
+        date: date.to_string(),
+        region: region.to_string(),
+        service: service.to_string(),
+    };
+    let expected = signing(request, &headers, signed_at, &scope, secret);
+    if !same(&expected.signature, signature) {
+        return Err(Refusal::new(
+            "InvalidSignatureException",
+            format!(
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
+                expected.canonical_request, expected.string_to_sign
+            ),
+        ));
+    }
+    Ok(access_key.to_string())
+}
+
+/// Compares two signatures in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Milliseconds since the epoch of a `20150830T123600Z`.
+fn amz_date_ms(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u64>().ok();
+    let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
+    let (hour, minute, second) = (number(9..11)?, number(11..13)?, number(13..15)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
 }
 
 fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -228,6 +517,94 @@ mod tests {
              SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, \
              Signature=dadaa17238c97c304ec390657dda4d06a0f3defdbe7e31d3db22fd56aa5183d6"
         );
+    }
+
+    #[test]
+    fn signed_requests_verify_against_their_key_and_nothing_else() {
+        let body = b"hello";
+        let unsigned = Request {
+            method: "POST",
+            host: "127.0.0.1:8080",
+            path: "/dev/%40connections/abc%3D",
+            query: "",
+            headers: &[],
+            body,
+        };
+        let added = sign(
+            &unsigned,
+            "us-east-1",
+            "execute-api",
+            &example(),
+            SUITE_TIME_MS,
+        );
+        let signed = Request {
+            headers: &added,
+            ..unsigned
+        };
+        let keys = AccessKeys::parse(
+            "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
+        )
+        .unwrap();
+        let verify_at =
+            |keys: &AccessKeys, at: u64| verify(&signed, keys, "us-east-1", "execute-api", at);
+        assert_eq!(
+            verify_at(&keys, SUITE_TIME_MS + 60_000).as_deref(),
+            Ok("AKIDEXAMPLE")
+        );
+        let wrong =
+            AccessKeys::parse("[x]\naws_access_key_id=AKIDEXAMPLE\naws_secret_access_key=other\n")
+                .unwrap();
+        let refused = verify_at(&wrong, SUITE_TIME_MS).unwrap_err();
+        assert_eq!(refused.error_type, "InvalidSignatureException");
+        assert!(refused
+            .message
+            .contains("The Canonical String for this request should have been"));
+        let other =
+            AccessKeys::parse("[x]\naws_access_key_id=AKIDOTHER\naws_secret_access_key=x\n")
+                .unwrap();
+        assert_eq!(
+            verify_at(&other, SUITE_TIME_MS).unwrap_err().error_type,
+            "UnrecognizedClientException"
+        );
+        let stale = verify_at(&keys, SUITE_TIME_MS + 16 * 60_000).unwrap_err();
+        assert!(
+            stale
+                .message
+                .starts_with("Signature expired: 20150830T123600Z is now earlier than"),
+            "{stale:?}"
+        );
+        let tampered = Request {
+            body: b"hellO",
+            ..signed
+        };
+        assert_eq!(
+            verify(&tampered, &keys, "us-east-1", "execute-api", SUITE_TIME_MS)
+                .unwrap_err()
+                .error_type,
+            "InvalidSignatureException"
+        );
+        assert_eq!(
+            verify(&unsigned, &keys, "us-east-1", "execute-api", SUITE_TIME_MS)
+                .unwrap_err()
+                .message,
+            "Missing Authentication Token"
+        );
+        assert_eq!(
+            verify(&signed, &keys, "eu-west-1", "execute-api", SUITE_TIME_MS)
+                .unwrap_err()
+                .error_type,
+            "InvalidSignatureException"
+        );
+    }
+
+    #[test]
+    fn dates_and_credentials_files() {
+        assert_eq!(amz_date_ms("20150830T123600Z"), Some(SUITE_TIME_MS));
+        assert_eq!(amz_date_ms("2015-08-30T12:36:00Z"), None);
+        assert!(AccessKeys::parse("[a]\naws_access_key_id = k\n").is_err());
+        assert!(AccessKeys::parse("# nothing\n").is_err());
+        let two = AccessKeys::parse("[a]\naws_access_key_id=k1\naws_secret_access_key=s1\n\n[b]\naws_access_key_id=k2\naws_secret_access_key=s2\nregion=x\n").unwrap();
+        assert_eq!(two.0.len(), 2);
     }
 
     #[test]

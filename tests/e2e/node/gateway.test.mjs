@@ -1,7 +1,11 @@
-// wsgate serve with Node peers: `ws` clients and @aws-sdk/client-apigatewaymanagementapi, unchanged.
+// wsgate serve with Node peers: `ws` clients and @aws-sdk/client-apigatewaymanagementapi, unchanged, signing or
+// not.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
@@ -74,4 +78,30 @@ test('a binary frame closes the connection with 1003', async () => {
   ws.send(Buffer.from([1, 2, 3]))
   const [code] = await closed
   assert.equal(code, 1003)
+})
+
+test('with --credentials, only the aws-sdk signing with a given key reaches the connections', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgate-credentials-'))
+  const file = join(dir, 'credentials')
+  writeFileSync(file, '[backend]\naws_access_key_id = AKIAWSGATEBACKEND02\naws_secret_access_key = node-secret\n')
+  const guarded = await serve(['examples/mock-templates/api.yaml', '--credentials', file])
+  try {
+    const endpoint = guarded.url.replace('ws://', 'http://')
+    const as = (accessKeyId, secretAccessKey) =>
+      new ApiGatewayManagementApiClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } })
+    const ws = await connectTo(guarded.url)
+    ws.send(JSON.stringify({ action: 'whoami' }))
+    const { connectionId } = JSON.parse(await ws.next())
+    const post = (client) => client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'pushed' }))
+    await post(as('AKIAWSGATEBACKEND02', 'node-secret'))
+    assert.equal(await ws.next(), 'pushed')
+    await assert.rejects(post(as('AKIAWSGATEBACKEND02', 'guessed')), (error) =>
+      error.name === 'InvalidSignatureException' && error.$metadata.httpStatusCode === 403)
+    await assert.rejects(post(as('AKIAOTHERKEY0000000', 'x')), (error) =>
+      error.name === 'UnrecognizedClientException' && error.$metadata.httpStatusCode === 403)
+    ws.close()
+  } finally {
+    await guarded.stop()
+    rmSync(dir, { recursive: true })
+  }
 })

@@ -1,5 +1,6 @@
 """Starts `wsgate serve` (the binary cargo built) and a Lambda Invoke API for handlers.py, for each test."""
 
+import contextlib
 import os
 import pathlib
 import signal
@@ -27,19 +28,28 @@ class Gateway:
         self.management_url = url.replace("ws://", "http://", 1)
 
 
-@pytest.fixture
-def gateway():
+@contextlib.contextmanager
+def serving(*options):
+    """`wsgate serve api.yaml` (with `options`) and a Lambda Invoke API for handlers.py, both on free ports."""
     invoke_url, invoke_server = lambda_invoke.start(HERE / "handlers.py")
     binary = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
     process = subprocess.Popen(
-        [binary, "serve", str(HERE / "api.yaml"), "--port", "0", "--lambda-endpoint", invoke_url],
+        [binary, "serve", str(HERE / "api.yaml"), "--port", "0", "--lambda-endpoint", invoke_url, *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
     )
     line = process.stdout.readline()  # blocks until wsgate accepts connections
     assert line.startswith("listening on "), line
-    yield Gateway(process, line.split()[-1])
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
-    invoke_server.shutdown()
+    try:
+        yield Gateway(process, line.split()[-1])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        invoke_server.shutdown()
+
+
+@pytest.fixture
+def gateway():
+    with serving() as started:
+        yield started
