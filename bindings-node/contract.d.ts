@@ -161,6 +161,11 @@ export interface SessionOptions {
   query?: string | null
   /** Seed of the request and message ids. */
   seed?: number | null
+  /**
+   * The access key whose SigV4 signature the handshake carries, as the gateway checked it: what an `AWS_IAM`
+   * `$connect` needs. Without it the handshake is unsigned.
+   */
+  accessKey?: string | null
 }
 
 /**
@@ -203,6 +208,11 @@ export interface ServeOptions {
    * format (`[profile]`, `aws_access_key_id`, `aws_secret_access_key`); without it, any caller is answered.
    */
   credentials?: string | null
+  /**
+   * More API keys for an `apiKeyRequired` `$connect`, from FILE in the CSV that `aws apigateway
+   * import-api-keys` reads (a `Name,Key,Enabled` header, then a key a line).
+   */
+  apiKeys?: string | null
   /**
    * Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
    * so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...

@@ -49,6 +49,7 @@ fn connection() -> Connection {
         forwarded_port: 8080,
         forwarded_proto: "http".into(),
         authorizer: None,
+        caller: None,
     }
 }
 

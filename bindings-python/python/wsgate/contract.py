@@ -183,6 +183,9 @@ class SessionOptions(TypedDict, total=False):
     """The raw query string, e.g. `a=1&a=2&b=3`."""
     seed: Union[int, None]
     """Seed of the request and message ids."""
+    accessKey: Union[str, None]
+    """The access key whose SigV4 signature the handshake carries, as the gateway checked it: what an `AWS_IAM`
+    `$connect` needs. Without it the handshake is unsigned."""
 
 
 class TemplateOptions(TypedDict, total=False):

@@ -71,10 +71,37 @@ pub fn to_cloudformation(definition: &Value) -> Value {
     if let Some(variables) = get("stageVariables") {
         stage["StageVariables"] = variables;
     }
+    let stage_id = logical("Stage".into());
     resources.insert(
-        logical("Stage".into()),
+        stage_id.clone(),
         json!({"Type": "AWS::ApiGatewayV2::Stage", "Properties": stage}),
     );
+
+    // API keys live in API Gateway's v1 API: each key joins a usage plan whose stage is this API's.
+    let keys = definition.get("apiKeys").and_then(Value::as_object);
+    if let Some(keys) = keys.filter(|keys| !keys.is_empty()) {
+        let plan_id = logical("UsagePlan".into());
+        resources.insert(
+            plan_id.clone(),
+            json!({"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": stage_id,
+                   "Properties": {"ApiStages": [{"ApiId": api_ref, "Stage": {"Ref": stage_id}}]}}),
+        );
+        for (name, key) in keys {
+            let key_id = logical(format!("{name}ApiKey"));
+            let mut properties = pascal_object(&Value::Null, key);
+            properties.remove("ApiId");
+            properties.insert("Name".into(), name.clone().into());
+            resources.insert(
+                key_id.clone(),
+                json!({"Type": "AWS::ApiGateway::ApiKey", "Properties": properties}),
+            );
+            resources.insert(
+                logical(format!("{key_id}UsagePlanKey")),
+                json!({"Type": "AWS::ApiGateway::UsagePlanKey", "Properties": {
+                    "KeyId": {"Ref": key_id}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": plan_id}}}),
+            );
+        }
+    }
 
     for (name, model) in definition
         .get("models")

@@ -21,7 +21,9 @@ pub(super) const API_FIELDS: &[&str] = &[
     "disableExecuteApiEndpoint",
     "ipAddressType",
     "authorizers",
+    "apiKeys",
 ];
+pub(super) const API_KEY_FIELDS: &[&str] = &["value", "enabled", "description"];
 pub(super) const SETTINGS_FIELDS: &[&str] = &[
     "maxFrameBytes",
     "maxMessageBytes",

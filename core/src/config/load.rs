@@ -247,6 +247,7 @@ impl Loader {
         let integrations = self.integrations(&top, &stage_variables);
         let authorizers = self.authorizers(&top);
         let routes = self.routes(&top, &integrations, &models, &authorizers);
+        let api_keys = self.api_keys(&top);
         Some(Api {
             name: name?,
             api_id: api_id?,
@@ -260,8 +261,34 @@ impl Loader {
             integrations,
             routes,
             authorizers,
+            api_keys,
             functions: Vec::new(),
         })
+    }
+
+    /// `apiKeys.NAME: {value, enabled}`: the keys of the API's usage plans (docs/behaviour.md §8).
+    fn api_keys(&mut self, top: &Fields<'_>) -> Vec<ApiKey> {
+        let mut keys = Vec::new();
+        for (name, value, path) in self.entries(top, "apiKeys") {
+            let Some(fields) = self.object(value, &path, API_KEY_FIELDS) else {
+                continue;
+            };
+            self.string(&fields, "description");
+            let enabled = self.boolean(&fields, "enabled").unwrap_or(true);
+            let Some(value) = self.required_string(&fields, "value") else {
+                continue;
+            };
+            if let Err(detail) = ApiKey::check_value(&value) {
+                self.invalid(&fields.at("value"), detail);
+                continue;
+            }
+            keys.push(ApiKey {
+                name,
+                value,
+                enabled,
+            });
+        }
+        keys
     }
 
     fn stage_variables(&mut self, top: &Fields<'_>) -> Map<String, Value> {
@@ -736,7 +763,7 @@ impl Loader {
         authorizers: &BTreeMap<String, Authorizer>,
     ) -> Option<Route> {
         let fields = self.object(value, path, ROUTE_FIELDS)?;
-        let authorizer = self.route_authorizer(&key, &fields, authorizers);
+        let authorization = self.route_authorization(&key, &fields, authorizers);
         let integration = self.required_string(&fields, "target").and_then(|target| {
             let id = target.strip_prefix("integrations/").unwrap_or("");
             if integrations.contains_key(id) {
@@ -791,12 +818,13 @@ impl Loader {
         }
         self.string(&fields, "operationName");
         self.unsupported(&fields, "authorizationScopes", is_empty, "none");
-        self.unsupported(
-            &fields,
-            "apiKeyRequired",
-            |v| v == &Value::Bool(false),
-            "false",
-        );
+        let api_key_required = self.boolean(&fields, "apiKeyRequired").unwrap_or(false);
+        if api_key_required && key != "$connect" {
+            self.invalid(
+                &fields.at("apiKeyRequired"),
+                "API keys are checked when a connection opens: only $connect requires one",
+            );
+        }
         let required_parameters = self.route_parameters(&key, &fields);
         Some(Route {
             key,
@@ -804,7 +832,8 @@ impl Loader {
             model_selection,
             request_models,
             two_way,
-            authorizer,
+            authorization,
+            api_key_required,
             required_parameters,
         })
     }
@@ -851,14 +880,14 @@ impl Loader {
         required
     }
 
-    /// `authorizationType` and `authorizerId`: `CUSTOM` names an authorizer, on `$connect` only (docs/behaviour.md
-    /// §8); `AWS_IAM` is not emulated yet.
-    fn route_authorizer(
+    /// `authorizationType` and `authorizerId`: `AWS_IAM`, or `CUSTOM` naming an authorizer, on `$connect` only
+    /// (docs/behaviour.md §8).
+    fn route_authorization(
         &mut self,
         key: &str,
         fields: &Fields<'_>,
         authorizers: &BTreeMap<String, Authorizer>,
-    ) -> Option<String> {
+    ) -> Authorization {
         let kind = self.string(fields, "authorizationType");
         let id = self.string(fields, "authorizerId");
         match kind.as_deref() {
@@ -869,14 +898,14 @@ impl Loader {
                         "an authorizer needs authorizationType: CUSTOM",
                     );
                 }
-                None
+                Authorization::None
             }
-            Some("CUSTOM") if key != "$connect" => {
+            Some("CUSTOM" | "AWS_IAM") if key != "$connect" => {
                 self.invalid(
                     &fields.at("authorizationType"),
                     "only $connect is authorized: the connection is, once, when it opens",
                 );
-                None
+                Authorization::None
             }
             Some("CUSTOM") => {
                 let Some(id) = id else {
@@ -886,12 +915,12 @@ impl Loader {
                             field: "authorizerId".into(),
                         },
                     );
-                    return None;
+                    return Authorization::None;
                 };
                 if authorizers.contains_key(&id)
                     || self.reported_under(&format!("authorizers.{id}"))
                 {
-                    return Some(id);
+                    return Authorization::Custom(id);
                 }
                 let known: Vec<&str> = authorizers.keys().map(String::as_str).collect();
                 self.invalid(
@@ -905,18 +934,23 @@ impl Loader {
                         }
                     ),
                 );
-                None
+                Authorization::None
             }
             Some("AWS_IAM") => {
-                self.unsupported(fields, "authorizationType", |_| false, "NONE");
-                None
+                if id.is_some() {
+                    self.invalid(
+                        &fields.at("authorizerId"),
+                        "an authorizer needs authorizationType: CUSTOM",
+                    );
+                }
+                Authorization::Iam
             }
             Some(other) => {
                 self.invalid(
                     &fields.at("authorizationType"),
                     format!("`{other}` is not one of NONE, AWS_IAM, CUSTOM"),
                 );
-                None
+                Authorization::None
             }
         }
     }

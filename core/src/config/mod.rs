@@ -71,6 +71,8 @@ pub struct Api {
     pub routes: HashMap<String, Route>,
     /// Lambda REQUEST authorizers, by id.
     pub authorizers: BTreeMap<String, Authorizer>,
+    /// The API keys a `$connect` with `apiKeyRequired` accepts (docs/behaviour.md §8).
+    pub api_keys: Vec<ApiKey>,
     /// The Lambda functions a CloudFormation/SAM template declares (none for a wsgate definition).
     pub functions: Vec<Function>,
 }
@@ -164,11 +166,90 @@ pub struct Route {
     pub request_models: BTreeMap<String, String>,
     /// A two-way route sends the integration's answer back to the client.
     pub two_way: bool,
-    /// `authorizationType: CUSTOM` (`$connect` only): the id of its authorizer.
-    pub authorizer: Option<String>,
+    /// Who may connect (`$connect` only; docs/behaviour.md §8).
+    pub authorization: Authorization,
+    /// `apiKeyRequired` (`$connect` only): the handshake must carry one of the API's keys.
+    pub api_key_required: bool,
     /// `requestParameters` marked `required` (`$connect` only): the handshake's headers and query string
     /// parameters that must be present, as the selection expressions reading them.
     pub required_parameters: Vec<SelectionExpression>,
+}
+
+/// An API key: the `name`, `value` and `enabled` of API Gateway's CreateApiKey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub name: String,
+    pub value: String,
+    pub enabled: bool,
+}
+
+impl ApiKey {
+    /// AWS's rule for a key's value: 20 to 128 characters.
+    pub fn check_value(value: &str) -> Result<(), String> {
+        if (20..=128).contains(&value.chars().count()) {
+            Ok(())
+        } else {
+            Err("an API key's value has 20 to 128 characters".into())
+        }
+    }
+
+    /// The CSV `aws apigateway import-api-keys --format csv` reads: a header naming the columns (`Key` required;
+    /// `Name`, `Enabled`, `Description`, `UsagePlanIds` optional, in any order and case), then a key a line.
+    /// Quoted fields are not read.
+    pub fn parse_csv(text: &str) -> Result<Vec<Self>, String> {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty());
+        let Some((_, header)) = lines.next() else {
+            return Err("no header line (Name,Key,Enabled)".into());
+        };
+        let columns: Vec<String> = header
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        let column = |name: &str| columns.iter().position(|c| c == name);
+        let key_column = column("key").ok_or("the header has no Key column")?;
+        let (name_column, enabled_column) = (column("name"), column("enabled"));
+        let mut keys = Vec::new();
+        for (number, line) in lines {
+            let at = |detail: String| format!("line {}: {detail}", number + 1);
+            if line.contains('"') {
+                return Err(at(
+                    "quoted fields are not read: write the values bare".into()
+                ));
+            }
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            let field = |i: Option<usize>| i.and_then(|i| fields.get(i).copied()).unwrap_or("");
+            let value = field(Some(key_column)).to_string();
+            Self::check_value(&value).map_err(at)?;
+            let enabled = match field(enabled_column).to_ascii_lowercase().as_str() {
+                "" | "true" => true,
+                "false" => false,
+                other => return Err(at(format!("Enabled is true or false, not `{other}`"))),
+            };
+            let name = match field(name_column) {
+                "" => format!("key{}", keys.len() + 1),
+                name => name.to_string(),
+            };
+            keys.push(Self {
+                name,
+                value,
+                enabled,
+            });
+        }
+        Ok(keys)
+    }
+}
+
+/// A route's `authorizationType`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorization {
+    None,
+    /// `AWS_IAM`: the handshake is SigV4-signed.
+    Iam,
+    /// `CUSTOM`: the id of its Lambda REQUEST authorizer.
+    Custom(String),
 }
 
 /// A Lambda REQUEST authorizer, run before `$connect` (docs/behaviour.md §8).
@@ -495,7 +576,8 @@ impl Api {
             model_selection: None,
             request_models: BTreeMap::new(),
             two_way: false,
-            authorizer: None,
+            authorization: Authorization::None,
+            api_key_required: false,
             required_parameters: Vec::new(),
         };
         self.routes.insert(route_key.to_string(), route);

@@ -140,6 +140,18 @@ impl Loader {
         }
     }
 
+    /// A boolean; `"true"` and `"false"` too, as CloudFormation takes them.
+    pub(super) fn boolean(&mut self, fields: &Fields<'_>, key: &str) -> Option<bool> {
+        match fields.get(key)? {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" || s == "false" => Some(s == "true"),
+            _ => {
+                self.wrong_type(&fields.at(key), "true or false");
+                None
+            }
+        }
+    }
+
     pub(super) fn required_string(&mut self, fields: &Fields<'_>, key: &str) -> Option<String> {
         if fields.get(key).is_none() {
             self.report(

@@ -121,7 +121,7 @@ routes:
         ("routes.x.requestModels.$default", "unknown_model"),
         ("routes.x.targt", "unknown_field"),
         ("routes.$defualt", "invalid_value"),
-        ("routes.y.authorizationType", "unsupported_feature"),
+        ("routes.y.authorizationType", "invalid_value"),
     ];
     for (path, code) in expected {
         assert!(
@@ -280,4 +280,35 @@ fn a_problem_as_json_names_each_key_once() {
     assert_eq!(value["line"], 7);
     assert_eq!(value["templateLine"], 1);
     assert_eq!(value["message"], problem.kind.to_string());
+}
+
+#[test]
+fn api_keys_read_from_the_csv_import_api_keys_takes() {
+    let keys = ApiKey::parse_csv(
+        "name,key,description,enabled,usageplanIds\nmobile,mobile-key-0123456789,phones,true,\nold,retired-key-0123456789,,FALSE,\n",
+    )
+    .unwrap();
+    assert_eq!(
+        keys,
+        vec![
+            ApiKey {
+                name: "mobile".into(),
+                value: "mobile-key-0123456789".into(),
+                enabled: true
+            },
+            ApiKey {
+                name: "old".into(),
+                value: "retired-key-0123456789".into(),
+                enabled: false
+            },
+        ]
+    );
+    let short = ApiKey::parse_csv("Key\nshort\n").unwrap_err();
+    assert_eq!(short, "line 2: an API key's value has 20 to 128 characters");
+    assert!(ApiKey::parse_csv("Name\nx\n")
+        .unwrap_err()
+        .contains("no Key column"));
+    assert!(ApiKey::parse_csv("Key\n\"a,b\"\n")
+        .unwrap_err()
+        .contains("quoted"));
 }

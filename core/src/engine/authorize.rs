@@ -33,6 +33,20 @@ pub struct AuthorizerStep {
     pub context: Option<Map<String, Value>>,
 }
 
+impl AuthorizerStep {
+    /// A refusal before any authorizer call: `id` is the authorizer's, `AWS_IAM` or `API key`.
+    pub(super) fn refused(id: &str, status: u16, reason: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            request: None,
+            effect: None,
+            status: Some(status),
+            reason: reason.into(),
+            context: None,
+        }
+    }
+}
+
 impl Engine {
     /// The authorizer call before `$connect`'s integration, or the 401 of a missing identity source.
     pub(super) fn authorize(
@@ -58,17 +72,14 @@ impl Engine {
             ..Decision::default()
         };
         if let Some(source) = missing {
-            decision.authorizer = Some(AuthorizerStep {
-                id: authorizer.id.clone(),
-                request: None,
-                effect: None,
-                status: Some(401),
-                reason: format!(
+            decision.authorizer = Some(AuthorizerStep::refused(
+                &authorizer.id,
+                401,
+                format!(
                     "the identity source {} is missing or empty, so the authorizer was not called",
                     source.source
                 ),
-                context: None,
-            });
+            ));
             decision.actions.push(Action::Reject { status: 401 });
             return decision;
         }
@@ -107,7 +118,7 @@ impl Engine {
         mut vars: RequestVars,
         outcome: Outcome,
     ) -> Decision {
-        let method_arn = self.method_arn();
+        let method_arn = self.connect_arn();
         let verdict = verdict(&outcome, &method_arn);
         let (effect, result) = match verdict {
             Ok((effect, context)) => (effect, Ok(context)),
@@ -139,6 +150,20 @@ impl Engine {
         conn.authorizer = Some(context.clone());
         vars.authorizer = Some(context);
         let route = &self.api.routes["$connect"];
+        if let Some(refused) = self.check_api_key(route, &conn) {
+            return Decision {
+                authorizer: Some(AuthorizerStep {
+                    status: refused.authorizer.as_ref().and_then(|a| a.status),
+                    reason: format!(
+                        "{}; then {}",
+                        step.reason,
+                        refused.authorizer.map(|a| a.reason).unwrap_or_default()
+                    ),
+                    ..step
+                }),
+                ..refused
+            };
+        }
         let decision = self.invoke(route, &conn, vars, "", None);
         Decision {
             authorizer: Some(step),
@@ -146,8 +171,39 @@ impl Engine {
         }
     }
 
-    /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/$connect`.
-    fn method_arn(&self) -> String {
+    /// `apiKeyRequired` on `$connect`: the key `apiKeySelectionExpression` picks (the `x-api-key` header, or the
+    /// authorizer's `usageIdentifierKey`) must be an enabled key of the API, else 403 (docs/behaviour.md §8). It is
+    /// checked once the caller is authorized, as API Gateway checks usage plans after authorization.
+    pub(super) fn check_api_key(&self, route: &Route, conn: &Connection) -> Option<Decision> {
+        if !route.api_key_required {
+            return None;
+        }
+        let inputs = Inputs {
+            headers: &conn.headers,
+            authorizer: conn.authorizer.as_ref(),
+            ..Inputs::default()
+        };
+        let key = self.api.api_key_selection.evaluate(&inputs);
+        let reason = match self.api.api_keys.iter().find(|k| k.value == key) {
+            Some(known) if known.enabled => return None,
+            Some(known) => format!("the API key `{}` is disabled", known.name),
+            None if key.is_empty() => format!(
+                "no API key: {} is empty",
+                self.api.api_key_selection.source()
+            ),
+            None => "the API key is not one of the API's keys".to_string(),
+        };
+        Some(Decision {
+            route_key: Some(route.key.clone()),
+            authorizer: Some(AuthorizerStep::refused("API key", 403, reason)),
+            actions: vec![Action::Reject { status: 403 }],
+            ..Decision::default()
+        })
+    }
+
+    /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/$connect`: what authorizer policies and IAM
+    /// policies allow `execute-api:Invoke` on.
+    pub fn connect_arn(&self) -> String {
         let api = &self.api;
         format!(
             "arn:aws:execute-api:{}:{ACCOUNT_ID}:{}/{}/$connect",
@@ -164,7 +220,7 @@ impl Engine {
         };
         let mut event = Map::new();
         event.insert("type".into(), "REQUEST".into());
-        event.insert("methodArn".into(), self.method_arn().into());
+        event.insert("methodArn".into(), self.connect_arn().into());
         for key in [
             "headers",
             "multiValueHeaders",
@@ -292,7 +348,7 @@ fn matches_any(patterns: Option<&Value>, value: &str, any_case: bool) -> bool {
     let matches = |pattern: &Value| {
         pattern
             .as_str()
-            .is_some_and(|p| glob(&fold(p), &fold(value)))
+            .is_some_and(|p| wildcard_match(&fold(p), &fold(value)))
     };
     match patterns {
         Some(Value::Array(list)) => list.iter().any(matches),
@@ -302,7 +358,7 @@ fn matches_any(patterns: Option<&Value>, value: &str, any_case: bool) -> bool {
 }
 
 /// IAM's wildcard match: `*` is any run of characters, `?` any one.
-fn glob(pattern: &str, value: &str) -> bool {
+pub fn wildcard_match(pattern: &str, value: &str) -> bool {
     let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
     // The classic two-pointer wildcard match, backtracking to the last `*`.
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
@@ -397,9 +453,9 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(glob("execute-api:*", "execute-api:Invoke"));
-        assert!(glob("a?c*", "abcdef"));
-        assert!(!glob("a?c", "abcd"));
-        assert!(glob("*", ""));
+        assert!(wildcard_match("execute-api:*", "execute-api:Invoke"));
+        assert!(wildcard_match("a?c*", "abcdef"));
+        assert!(!wildcard_match("a?c", "abcd"));
+        assert!(wildcard_match("*", ""));
     }
 }

@@ -38,6 +38,7 @@ pub struct RequestVars {
     pub source_ip: String,
     pub user_agent: Option<String>,
     pub authorizer: Option<Map<String, Value>>,
+    pub caller: Option<super::Caller>,
     /// `(disconnectStatusCode, disconnectReason)` for DISCONNECT.
     pub disconnect: Option<(u16, String)>,
     /// `$input.params()`: path, querystring and header maps on CONNECT (docs/behaviour.md §10.1).
@@ -77,6 +78,7 @@ impl RequestVars {
             source_ip: conn.source_ip.clone(),
             user_agent: conn.user_agent.clone(),
             authorizer: conn.authorizer.clone(),
+            caller: conn.caller.clone(),
             disconnect: None,
             connect_params: None,
         }
@@ -99,6 +101,15 @@ impl RequestVars {
             "connectedAt" => self.connected_at.into(),
             "identity" => {
                 let mut identity = Map::new();
+                // The IAM fields of a signed handshake (docs/behaviour.md §8): wsgate knows the access key and the
+                // user its profile names; `caller` and `user` hold the access key where AWS has the user's id.
+                if let Some(caller) = &self.caller {
+                    identity.insert("accountId".into(), super::lambda_context::ACCOUNT_ID.into());
+                    identity.insert("accessKey".into(), caller.access_key.as_str().into());
+                    identity.insert("caller".into(), caller.access_key.as_str().into());
+                    identity.insert("user".into(), caller.access_key.as_str().into());
+                    identity.insert("userArn".into(), caller.user_arn.as_str().into());
+                }
                 if let Some(ua) = &self.user_agent {
                     identity.insert("userAgent".into(), ua.as_str().into());
                 }

@@ -15,14 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::config::{
-    Api, BadRequestLayout, Integration, IntegrationType, IntegrationUri, ParameterLocation,
-    ParameterSource, Passthrough, Route,
+    Api, Authorization, BadRequestLayout, Integration, IntegrationType, IntegrationUri,
+    ParameterLocation, ParameterSource, Passthrough, Route,
 };
 use crate::frame::{Assembler, CloseCause, Limits};
 use crate::selection::{Inputs, SelectionExpression};
 use crate::template::{Scope, Template};
 
-pub use authorize::AuthorizerStep;
+pub use authorize::{wildcard_match, AuthorizerStep};
 pub use event::{forwarded_headers, EventType};
 #[cfg(feature = "server")]
 pub(crate) use ids::civil;
@@ -54,6 +54,31 @@ pub struct Connection {
     pub forwarded_proto: String,
     /// Context from an authorizer, repeated in every event.
     pub authorizer: Option<Map<String, Value>>,
+    /// Who signed the handshake, once its SigV4 signature was checked (`AWS_IAM` on `$connect`).
+    #[serde(default)]
+    pub caller: Option<Caller>,
+}
+
+/// The IAM identity of a SigV4-signed handshake: what `requestContext.identity` and `$context.identity` show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Caller {
+    pub access_key: String,
+    /// `arn:aws:iam::{account}:user/{name}`.
+    pub user_arn: String,
+}
+
+impl Caller {
+    /// The IAM user `user_name` of the gateway's account, signing with `access_key`.
+    pub fn iam_user(access_key: &str, user_name: &str) -> Self {
+        Self {
+            access_key: access_key.into(),
+            user_arn: format!(
+                "arn:aws:iam::{}:user/{user_name}",
+                lambda_context::ACCOUNT_ID
+            ),
+        }
+    }
 }
 
 /// The ids and time of one event.
@@ -301,12 +326,30 @@ impl Engine {
         }
         let mut vars = RequestVars::new(EventType::Connect, "$connect", conn, request);
         vars.connect_params = Some(event::connect_params(conn, request));
-        if let Some(authorizer) = route
-            .authorizer
-            .as_ref()
-            .and_then(|id| self.api.authorizers.get(id))
-        {
-            return self.authorize(route, authorizer, conn, vars);
+        match &route.authorization {
+            Authorization::Custom(id) => {
+                if let Some(authorizer) = self.api.authorizers.get(id) {
+                    return self.authorize(route, authorizer, conn, vars);
+                }
+            }
+            // The gateway checks the signature before the engine is asked (server::sigv4); a connection without a
+            // checked caller was not signed.
+            Authorization::Iam if conn.caller.is_none() => {
+                return Decision {
+                    route_key: Some(route.key.clone()),
+                    authorizer: Some(AuthorizerStep::refused(
+                        "AWS_IAM",
+                        403,
+                        "the handshake is not SigV4-signed (Missing Authentication Token)",
+                    )),
+                    actions: vec![Action::Reject { status: 403 }],
+                    ..Decision::default()
+                };
+            }
+            Authorization::Iam | Authorization::None => {}
+        }
+        if let Some(refused) = self.check_api_key(route, conn) {
+            return refused;
         }
         self.invoke(route, conn, vars, "", None)
     }

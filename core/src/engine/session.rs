@@ -143,6 +143,9 @@ pub struct SessionOptions {
     pub query: Option<String>,
     /// Seed of the request and message ids.
     pub seed: Option<u64>,
+    /// The access key whose SigV4 signature the handshake carries, as the gateway checked it: what an `AWS_IAM`
+    /// `$connect` needs. Without it the handshake is unsigned.
+    pub access_key: Option<String>,
 }
 
 /// Why a simulated connection cannot run a step. `code()` is the variant's name in snake_case, as a problem's code
@@ -274,6 +277,9 @@ impl Session {
                 forwarded_port: 8080,
                 forwarded_proto: "http".into(),
                 authorizer: None,
+                caller: options
+                    .access_key
+                    .map(|key| super::Caller::iam_user(&key, &key)),
             },
             ids,
             now: connected_at,

@@ -88,7 +88,7 @@ fn verify(
     body: &[u8],
     keys: &sigv4::AccessKeys,
     region: &str,
-) -> Result<String, sigv4::Refusal> {
+) -> Result<sigv4::Signer, sigv4::Refusal> {
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -112,7 +112,7 @@ fn verify(
         headers: &headers,
         body,
     };
-    sigv4::verify(&request, keys, region, "execute-api", super::now_ms())
+    sigv4::verify(&request, Some(keys), region, "execute-api", super::now_ms())
 }
 
 /// 410 carries no body, only the error type (docs/behaviour.md §7).
@@ -146,7 +146,18 @@ pub async fn handle(
         Err(_) => return Ok(too_large()),
     };
     if let Some(keys) = &shared.access_keys {
-        if let Err(refused) = verify(&parts, &body, keys, &shared.engine.api().region) {
+        let api = shared.engine.api();
+        // The resource IAM policies name: arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/@connections/{id}.
+        let resource = format!(
+            "arn:aws:execute-api:{}:{}:{}/{stage}/{}/@connections/{id}",
+            api.region,
+            crate::engine::lambda_context::ACCOUNT_ID,
+            api.api_id,
+            parts.method
+        );
+        let checked = verify(&parts, &body, keys, &api.region)
+            .and_then(|signer| keys.permit(&signer, "execute-api:ManageConnections", &resource));
+        if let Err(refused) = checked {
             return Ok(error(403, refused.error_type, &refused.message));
         }
     }

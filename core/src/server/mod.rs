@@ -39,8 +39,8 @@ use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::config::Api;
-use crate::engine::{Action, Connection, Decision, Engine, Ids, Request};
+use crate::config::{Api, Authorization};
+use crate::engine::{Action, Caller, Connection, Decision, Engine, Ids, Request};
 
 pub use invoke::{Handler, HandlerResult, InvokeContext};
 pub use options::{ServeError, ServeOptions};
@@ -92,6 +92,34 @@ impl Shared {
             message_id: self.next_id(),
             time_ms: now_ms(),
         }
+    }
+
+    /// `AWS_IAM` on `$connect` (docs/behaviour.md §8): the handshake's SigV4 signature (header or presigned URL),
+    /// checked against `--credentials`, or taken on trust when the gateway has none. `None` when `$connect` is not
+    /// `AWS_IAM`.
+    fn sign_in(&self, head: &head::Head) -> Result<Option<Caller>, sigv4::Refusal> {
+        let api = self.engine.api();
+        let iam = api
+            .routes
+            .get("$connect")
+            .is_some_and(|route| route.authorization == Authorization::Iam);
+        if !iam {
+            return Ok(None);
+        }
+        let request = sigv4::Request {
+            method: "GET",
+            host: head.header("host").unwrap_or(""),
+            path: head.path(),
+            query: head.query().unwrap_or(""),
+            headers: &head.headers,
+            body: b"",
+        };
+        let keys = self.access_keys.as_ref();
+        let signer = sigv4::verify(&request, keys, &api.region, "execute-api", now_ms())?;
+        if let Some(keys) = keys {
+            keys.permit(&signer, "execute-api:Invoke", &self.engine.connect_arn())?;
+        }
+        Ok(Some(signer.caller()))
     }
 
     /// Runs `$connect`'s authorizer when the decision calls it, keeping the context it allows with in `conn`;
@@ -254,6 +282,12 @@ impl GatewayBuilder {
     /// these keys, answering others 403 as AWS does (docs/behaviour.md §7).
     pub fn access_keys(mut self, keys: sigv4::AccessKeys) -> Self {
         self.access_keys = Some(keys);
+        self
+    }
+
+    /// Adds API keys to the definition's, for an `apiKeyRequired` `$connect` (docs/behaviour.md §8).
+    pub fn api_keys(mut self, keys: Vec<crate::config::ApiKey>) -> Self {
+        self.api.api_keys.extend(keys);
         self
     }
 

@@ -35,6 +35,10 @@ pub struct ServeOptions {
     /// format (`[profile]`, `aws_access_key_id`, `aws_secret_access_key`); without it, any caller is answered.
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub credentials: Option<PathBuf>,
+    /// More API keys for an `apiKeyRequired` `$connect`, from FILE in the CSV that `aws apigateway
+    /// import-api-keys` reads (a `Name,Key,Enabled` header, then a key a line).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub api_keys: Option<PathBuf>,
     /// Keep the certificate of wss:// and https:// in DIR/cert.pem and DIR/key.pem (made there when missing),
     /// so that clients and Lambda runtimes can trust it: AWS_CA_BUNDLE=DIR/cert.pem, NODE_EXTRA_CA_CERTS=...
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
@@ -50,6 +54,7 @@ impl Default for ServeOptions {
             lambda_endpoint: None,
             aws_endpoints: Vec::new(),
             credentials: None,
+            api_keys: None,
             tls_dir: None,
         }
     }
@@ -78,13 +83,24 @@ fn check_endpoint(service: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A file of the options, parsed.
+fn read<T>(file: &std::path::Path, parse: fn(&str) -> Result<T, String>) -> Result<T, ServeError> {
+    let problem = |detail: String| ServeError::File {
+        file: file.display().to_string(),
+        detail,
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| problem(e.to_string()))?;
+    parse(&text).map_err(problem)
+}
+
 /// Why a gateway could not start serving.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("{0}")]
     Endpoint(String),
+    /// A `--credentials` or `--api-keys` file that cannot be read or is malformed.
     #[error("{file}: {detail}")]
-    Credentials { file: String, detail: String },
+    File { file: String, detail: String },
     #[error("cannot make the TLS certificate: {0}")]
     Tls(std::io::Error),
     #[error("cannot serve on {host}:{port}: {source}")]
@@ -109,12 +125,11 @@ impl ServeOptions {
             builder = builder.aws_endpoint(service.clone(), url.clone());
         }
         if let Some(file) = &self.credentials {
-            let problem = |detail: String| ServeError::Credentials {
-                file: file.display().to_string(),
-                detail,
-            };
-            let text = std::fs::read_to_string(file).map_err(|e| problem(e.to_string()))?;
-            builder = builder.access_keys(super::sigv4::AccessKeys::parse(&text).map_err(problem)?);
+            let keys = read(file, super::sigv4::AccessKeys::parse)?;
+            builder = builder.access_keys(keys);
+        }
+        if let Some(file) = &self.api_keys {
+            builder = builder.api_keys(read(file, crate::config::ApiKey::parse_csv)?);
         }
         let tls = Tls::local(&self.host, self.tls_dir.as_deref()).map_err(ServeError::Tls)?;
         builder

@@ -81,8 +81,11 @@ pub fn sign(
         region: region.to_string(),
         service: service.to_string(),
     };
+    let body_hash = hex(digest::digest(&digest::SHA256, request.body).as_ref());
     let signed = signing(
         request,
+        request.query,
+        &body_hash,
         &headers,
         &amz_date,
         &scope,
@@ -131,9 +134,12 @@ struct Signing {
     signature: String,
 }
 
-/// Signs `request` with `headers` (lowercase names, sorted) as its signed headers.
+/// Signs `request` with `query` (as on the wire), `payload_hash` and `headers` (lowercase names, sorted) as its
+/// signed headers.
 fn signing(
     request: &Request<'_>,
+    query: &str,
+    payload_hash: &str,
     headers: &[(String, String)],
     amz_date: &str,
     scope: &Scope,
@@ -148,10 +154,10 @@ fn signing(
     let canonical_request = [
         request.method,
         &canonical_path(request.path),
-        &canonical_query(request.query),
+        &canonical_query(query),
         &canonical_headers,
         &signed_headers,
-        &hex(digest::digest(&digest::SHA256, request.body).as_ref()),
+        payload_hash,
     ]
     .join("\n");
     let string_to_sign = format!(
@@ -178,35 +184,67 @@ fn signing(
     }
 }
 
-/// The access keys a gateway accepts signatures of (`--credentials`): access key id → secret access key.
+/// One access key the gateway accepts: its secret, the profile it is listed under, and the IAM actions it may call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub secret: String,
+    pub profile: String,
+    /// `wsgate_allowed_actions` of its profile (`execute-api:Invoke`, `execute-api:ManageConnections`, `*`
+    /// wildcards); every action when absent.
+    pub actions: Option<Vec<String>>,
+}
+
+/// The access keys a gateway accepts signatures of (`--credentials`), by access key id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccessKeys(pub std::collections::HashMap<String, String>);
+pub struct AccessKeys(pub std::collections::HashMap<String, AccessKey>);
 
 impl AccessKeys {
     /// Reads the AWS shared credentials file format (`~/.aws/credentials`): every profile's
-    /// `aws_access_key_id` and `aws_secret_access_key`.
+    /// `aws_access_key_id`, `aws_secret_access_key` and wsgate's own `wsgate_allowed_actions` (a comma-separated
+    /// list, which the AWS tools ignore).
     pub fn parse(text: &str) -> Result<Self, String> {
+        #[derive(Default)]
+        struct Profile {
+            name: String,
+            id: Option<String>,
+            secret: Option<String>,
+            actions: Option<Vec<String>>,
+        }
         let mut keys = std::collections::HashMap::new();
-        let mut profile: Option<(Option<String>, Option<String>)> = None;
-        let mut finish = |profile: Option<(Option<String>, Option<String>)>| match profile {
-            Some((Some(id), Some(secret))) => {
-                keys.insert(id, secret);
+        let mut finish = |profile: Profile| match (profile.id, profile.secret) {
+            (Some(id), Some(secret)) => {
+                keys.insert(
+                    id,
+                    AccessKey {
+                        secret,
+                        profile: profile.name,
+                        actions: profile.actions,
+                    },
+                );
                 Ok(())
             }
-            Some((Some(id), None)) => Err(format!("access key {id} has no aws_secret_access_key")),
-            Some((None, Some(_))) => {
-                Err("a profile has a secret but no aws_access_key_id".to_string())
-            }
-            _ => Ok(()),
+            (Some(id), None) => Err(format!("access key {id} has no aws_secret_access_key")),
+            (None, Some(_)) => Err(format!(
+                "profile [{}] has a secret but no aws_access_key_id",
+                profile.name
+            )),
+            (None, None) => Ok(()),
+        };
+        let mut profile = Profile {
+            name: "default".into(),
+            ..Profile::default()
         };
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
                 continue;
             }
-            if line.starts_with('[') && line.ends_with(']') {
-                finish(profile.take())?;
-                profile = Some((None, None));
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                let next = Profile {
+                    name: name.trim().to_string(),
+                    ..Profile::default()
+                };
+                finish(std::mem::replace(&mut profile, next))?;
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
@@ -215,10 +253,19 @@ impl AccessKeys {
                     number + 1
                 ));
             };
-            let entry = profile.get_or_insert((None, None));
+            let value = value.trim().to_string();
             match key.trim() {
-                "aws_access_key_id" => entry.0 = Some(value.trim().to_string()),
-                "aws_secret_access_key" => entry.1 = Some(value.trim().to_string()),
+                "aws_access_key_id" => profile.id = Some(value),
+                "aws_secret_access_key" => profile.secret = Some(value),
+                "wsgate_allowed_actions" => {
+                    profile.actions = Some(
+                        value
+                            .split(',')
+                            .map(|a| a.trim().to_string())
+                            .filter(|a| !a.is_empty())
+                            .collect(),
+                    )
+                }
                 _ => {}
             }
         }
@@ -227,6 +274,47 @@ impl AccessKeys {
             return Err("no profile with aws_access_key_id and aws_secret_access_key".into());
         }
         Ok(Self(keys))
+    }
+
+    /// Whether the key that signed may call `action` on `resource`: IAM's AccessDeniedException otherwise.
+    pub fn permit(&self, signer: &Signer, action: &str, resource: &str) -> Result<(), Refusal> {
+        let Some(key) = self.0.get(&signer.access_key) else {
+            return Ok(());
+        };
+        let allowed = key.actions.as_ref().is_none_or(|actions| {
+            actions.iter().any(|pattern| {
+                crate::engine::wildcard_match(
+                    &pattern.to_ascii_lowercase(),
+                    &action.to_ascii_lowercase(),
+                )
+            })
+        });
+        if allowed {
+            return Ok(());
+        }
+        Err(Refusal::new(
+            "AccessDeniedException",
+            format!(
+                "User: {} is not authorized to perform: {action} on resource: {resource}",
+                signer.caller().user_arn
+            ),
+        ))
+    }
+}
+
+/// Who signed a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub access_key: String,
+    /// The profile of `--credentials` the key is listed under; `None` when signatures are not checked.
+    pub profile: Option<String>,
+}
+
+impl Signer {
+    /// The IAM user the key's profile stands for (the access key names it when signatures are not checked).
+    pub fn caller(&self) -> crate::engine::Caller {
+        let name = self.profile.as_deref().unwrap_or(&self.access_key);
+        crate::engine::Caller::iam_user(&self.access_key, name)
     }
 }
 
@@ -244,57 +332,157 @@ impl Refusal {
             message: message.into(),
         }
     }
+
+    /// `{"message": "…"}`, the body API Gateway refuses with.
+    pub fn body(&self) -> String {
+        serde_json::json!({ "message": self.message }).to_string()
+    }
 }
 
 /// How far a request's `X-Amz-Date` may be from now, as AWS allows.
 const SKEW_MS: u64 = 15 * 60 * 1000;
 
-/// Checks the `Authorization` header of `request` (all of whose headers are `headers`, names in any case) against
-/// `keys`, for `service` in `region`, at `now_ms`. Returns the access key id that signed it.
+/// The longest a presigned URL may be valid, as AWS allows: 7 days.
+const MAX_EXPIRES_S: u64 = 604_800;
+
+/// A signature as a request presents it: from its `Authorization` header, or from a presigned URL's query.
+struct Presented {
+    credential: String,
+    signed_headers: String,
+    signature: String,
+    signed_at: String,
+    /// `X-Amz-Expires` of a presigned URL, in seconds.
+    expires_s: Option<u64>,
+    /// The query without `X-Amz-Signature`, for a presigned URL.
+    signed_query: Option<String>,
+}
+
+impl Presented {
+    fn from(request: &Request<'_>) -> Result<Self, Refusal> {
+        let header = |name: &str| header(request, name);
+        if let Some(authorization) = header("authorization") {
+            return Self::from_header(authorization, header("x-amz-date"));
+        }
+        let query: Vec<(String, String)> = request
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                let decode = |s: &str| {
+                    percent_decode_str(&s.replace('+', " "))
+                        .decode_utf8_lossy()
+                        .into_owned()
+                };
+                (decode(k), decode(v))
+            })
+            .collect();
+        let param = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        if param("X-Amz-Algorithm").is_none() && param("X-Amz-Signature").is_none() {
+            return Err(Refusal::new(
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token",
+            ));
+        }
+        let incomplete = || {
+            Refusal::new(
+                "IncompleteSignatureException",
+                "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.",
+            )
+        };
+        if param("X-Amz-Algorithm").as_deref() != Some("AWS4-HMAC-SHA256") {
+            return Err(incomplete());
+        }
+        let expires_s = match param("X-Amz-Expires") {
+            None => None,
+            Some(text) => match text.parse::<u64>() {
+                Ok(seconds) if seconds <= MAX_EXPIRES_S => Some(seconds),
+                _ => {
+                    return Err(Refusal::new(
+                        "IncompleteSignatureException",
+                        format!("X-Amz-Expires must be a number of seconds up to {MAX_EXPIRES_S}, not {text}"),
+                    ))
+                }
+            },
+        };
+        let signed_query = request
+            .query
+            .split('&')
+            .filter(|pair| !pair.starts_with("X-Amz-Signature="))
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(Self {
+            credential: param("X-Amz-Credential").ok_or_else(incomplete)?,
+            signed_headers: param("X-Amz-SignedHeaders").ok_or_else(incomplete)?,
+            signature: param("X-Amz-Signature").ok_or_else(incomplete)?,
+            signed_at: param("X-Amz-Date").ok_or_else(incomplete)?,
+            expires_s,
+            signed_query: Some(signed_query),
+        })
+    }
+
+    fn from_header(authorization: &str, amz_date: Option<&str>) -> Result<Self, Refusal> {
+        let incomplete = |what: &str| {
+            Refusal::new(
+                "IncompleteSignatureException",
+                format!(
+                    "Authorization header requires '{what}' parameter. Authorization={authorization}"
+                ),
+            )
+        };
+        let Some(fields) = authorization.strip_prefix("AWS4-HMAC-SHA256 ") else {
+            return Err(Refusal::new(
+                "IncompleteSignatureException",
+                format!("Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={authorization}"),
+            ));
+        };
+        let field = |name: &str| {
+            fields
+                .split(',')
+                .map(str::trim)
+                .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
+                .map(str::to_string)
+                .ok_or_else(|| incomplete(name))
+        };
+        Ok(Self {
+            credential: field("Credential")?,
+            signed_headers: field("SignedHeaders")?,
+            signature: field("Signature")?,
+            signed_at: amz_date
+                .map(str::to_string)
+                .ok_or_else(|| incomplete("X-Amz-Date"))?,
+            expires_s: None,
+            signed_query: None,
+        })
+    }
+}
+
+/// The value of a header of `request`, its name in any case.
+fn header<'a>(request: &Request<'a>, name: &str) -> Option<&'a str> {
+    request
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Checks the SigV4 signature of `request` (its `Authorization` header, or the `X-Amz-*` parameters of a
+/// presigned URL; all of its headers are `headers`, names in any case) for `service` in `region` at `now_ms`,
+/// against `keys`. With no keys, a signature of the right form is taken on trust, unchecked.
 pub fn verify(
     request: &Request<'_>,
-    keys: &AccessKeys,
+    keys: Option<&AccessKeys>,
     region: &str,
     service: &str,
     now_ms: u64,
-) -> Result<String, Refusal> {
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let Some(authorization) = header("authorization") else {
-        return Err(Refusal::new(
-            "MissingAuthenticationTokenException",
-            "Missing Authentication Token",
-        ));
-    };
-    let incomplete = |what: &str| {
-        Refusal::new(
-            "IncompleteSignatureException",
-            format!(
-                "Authorization header requires '{what}' parameter. Authorization={authorization}"
-            ),
-        )
-    };
-    let Some(fields) = authorization.strip_prefix("AWS4-HMAC-SHA256 ") else {
-        return Err(Refusal::new(
-            "IncompleteSignatureException",
-            format!("Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={authorization}"),
-        ));
-    };
-    let field = |name: &str| {
-        fields
-            .split(',')
-            .map(str::trim)
-            .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
-    };
-    let credential = field("Credential").ok_or_else(|| incomplete("Credential"))?;
-    let signed = field("SignedHeaders").ok_or_else(|| incomplete("SignedHeaders"))?;
-    let signature = field("Signature").ok_or_else(|| incomplete("Signature"))?;
-    let signed_at = header("x-amz-date").ok_or_else(|| incomplete("X-Amz-Date"))?;
+) -> Result<Signer, Refusal> {
+    let presented = Presented::from(request)?;
+    let credential = &presented.credential;
     let parts: Vec<&str> = credential.split('/').collect();
     let [access_key, date, scope_region, scope_service, "aws4_request"] = parts.as_slice() else {
         return Err(Refusal::new(
@@ -308,41 +496,54 @@ pub fn verify(
             format!("Credential should be scoped to a valid region and service: {region}/{service}, not {scope_region}/{scope_service}"),
         ));
     }
-    let Some(secret) = keys.0.get(*access_key) else {
+    let Some(keys) = keys else {
+        return Ok(Signer {
+            access_key: access_key.to_string(),
+            profile: None,
+        });
+    };
+    let Some(key) = keys.0.get(*access_key) else {
         return Err(Refusal::new(
             "UnrecognizedClientException",
             "The security token included in the request is invalid.",
         ));
     };
-    match amz_date_ms(signed_at) {
-        Some(at) if at.abs_diff(now_ms) <= SKEW_MS && signed_at.starts_with(date) => {}
-        Some(_) => {
-            let earliest = amz_date(now_ms.saturating_sub(SKEW_MS));
-            return Err(Refusal::new(
-                "InvalidSignatureException",
-                format!(
-                    "Signature expired: {signed_at} is now earlier than {earliest} ({} - 15 min.)",
-                    amz_date(now_ms)
-                ),
-            ));
-        }
-        None => {
-            return Err(Refusal::new(
-                "IncompleteSignatureException",
-                format!("Date must be in ISO-8601 'basic format'. Got '{signed_at}'."),
-            ))
-        }
+    let signed_at = presented.signed_at.as_str();
+    let Some(at) = amz_date_ms(signed_at) else {
+        return Err(Refusal::new(
+            "IncompleteSignatureException",
+            format!("Date must be in ISO-8601 'basic format'. Got '{signed_at}'."),
+        ));
+    };
+    // A presigned URL is good from its date until it expires; a signed header within 15 minutes either side.
+    let valid_until = presented
+        .expires_s
+        .map_or(at + SKEW_MS, |seconds| at + seconds * 1000);
+    if now_ms > valid_until || at > now_ms + SKEW_MS || !signed_at.starts_with(date) {
+        let earliest = amz_date(now_ms.saturating_sub(SKEW_MS));
+        return Err(Refusal::new(
+            "InvalidSignatureException",
+            format!(
+                "Signature expired: {signed_at} is now earlier than {earliest} ({} - 15 min.)",
+                amz_date(now_ms)
+            ),
+        ));
     }
     let mut headers = Vec::new();
-    for name in signed.split(';') {
+    for name in presented.signed_headers.split(';') {
         let value = if name == "host" {
             Some(request.host)
         } else {
-            header(name)
+            header(request, name)
         };
         match value {
             Some(value) => headers.push((name.to_string(), collapse_spaces(value))),
-            None => return Err(incomplete(name)),
+            None => {
+                return Err(Refusal::new(
+                    "IncompleteSignatureException",
+                    format!("The signed header {name} is not in the request"),
+                ))
+            }
         }
     }
     let scope = Scope {
@@ -350,18 +551,47 @@ pub fn verify(
         region: region.to_string(),
         service: service.to_string(),
     };
-    let expected = signing(request, &headers, signed_at, &scope, secret);
-    if !same(&expected.signature, signature) {
-        return Err(Refusal::new(
-            "InvalidSignatureException",
-            format!(
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
-                expected.canonical_request, expected.string_to_sign
-            ),
-        ));
+    let body_hash = hex(digest::digest(&digest::SHA256, request.body).as_ref());
+    // A presigned URL covers its query without the signature; botocore signs it with an UNSIGNED-PAYLOAD, the
+    // aws-sdk with the empty body's hash, and API Gateway takes both (docs/behaviour.md §8).
+    let (query, payloads) = match &presented.signed_query {
+        Some(query) => (
+            query.as_str(),
+            vec![body_hash, UNSIGNED_PAYLOAD.to_string()],
+        ),
+        None => (request.query, vec![body_hash]),
+    };
+    let mut expected = None;
+    for payload in &payloads {
+        let signing = signing(
+            request,
+            query,
+            payload,
+            &headers,
+            signed_at,
+            &scope,
+            &key.secret,
+        );
+        if same(&signing.signature, &presented.signature) {
+            return Ok(Signer {
+                access_key: access_key.to_string(),
+                profile: Some(key.profile.clone()),
+            });
+        }
+        expected.get_or_insert(signing);
     }
-    Ok(access_key.to_string())
+    let expected = expected.expect("at least one payload hash");
+    Err(Refusal::new(
+        "InvalidSignatureException",
+        format!(
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
+            expected.canonical_request, expected.string_to_sign
+        ),
+    ))
 }
+
+/// The payload hash of a presigned URL that does not sign its body.
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// Compares two signatures in time independent of where they differ.
 fn same(a: &str, b: &str) -> bool {
@@ -545,11 +775,12 @@ mod tests {
             "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
         )
         .unwrap();
-        let verify_at =
-            |keys: &AccessKeys, at: u64| verify(&signed, keys, "us-east-1", "execute-api", at);
+        let verify_at = |keys: &AccessKeys, at: u64| {
+            verify(&signed, Some(keys), "us-east-1", "execute-api", at)
+        };
         assert_eq!(
-            verify_at(&keys, SUITE_TIME_MS + 60_000).as_deref(),
-            Ok("AKIDEXAMPLE")
+            verify_at(&keys, SUITE_TIME_MS + 60_000).map(|s| s.access_key),
+            Ok("AKIDEXAMPLE".to_string())
         );
         let wrong =
             AccessKeys::parse("[x]\naws_access_key_id=AKIDEXAMPLE\naws_secret_access_key=other\n")
@@ -578,23 +809,104 @@ mod tests {
             ..signed
         };
         assert_eq!(
-            verify(&tampered, &keys, "us-east-1", "execute-api", SUITE_TIME_MS)
-                .unwrap_err()
-                .error_type,
+            verify(
+                &tampered,
+                Some(&keys),
+                "us-east-1",
+                "execute-api",
+                SUITE_TIME_MS
+            )
+            .unwrap_err()
+            .error_type,
             "InvalidSignatureException"
         );
         assert_eq!(
-            verify(&unsigned, &keys, "us-east-1", "execute-api", SUITE_TIME_MS)
-                .unwrap_err()
-                .message,
+            verify(
+                &unsigned,
+                Some(&keys),
+                "us-east-1",
+                "execute-api",
+                SUITE_TIME_MS
+            )
+            .unwrap_err()
+            .message,
             "Missing Authentication Token"
         );
         assert_eq!(
-            verify(&signed, &keys, "eu-west-1", "execute-api", SUITE_TIME_MS)
+            verify(
+                &signed,
+                Some(&keys),
+                "eu-west-1",
+                "execute-api",
+                SUITE_TIME_MS
+            )
+            .unwrap_err()
+            .error_type,
+            "InvalidSignatureException"
+        );
+    }
+
+    /// A URL botocore's `SigV4QueryAuth` presigned (UNSIGNED-PAYLOAD, X-Amz-Expires=300) at 2026-12-07T06:18:35Z.
+    #[test]
+    fn a_url_botocore_presigned_verifies_until_it_expires() {
+        let query = "token=a%20b&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261207%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20261207T061835Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=034d35798f55eab773b77184a3dbed904b11d44945795ed5c2c797401c621ba6";
+        let request = Request {
+            method: "GET",
+            host: "127.0.0.1:8080",
+            path: "/dev",
+            query,
+            headers: &[],
+            body: b"",
+        };
+        let keys = AccessKeys::parse(
+            "[web]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\nwsgate_allowed_actions = execute-api:Invoke\n",
+        )
+        .unwrap();
+        let signed_at = amz_date_ms("20261207T061835Z").unwrap();
+        let at = |ms: u64| verify(&request, Some(&keys), "us-east-1", "execute-api", ms);
+        let signer = at(signed_at + 299_000).unwrap();
+        assert_eq!(
+            signer.caller().user_arn,
+            "arn:aws:iam::123456789012:user/web"
+        );
+        assert!(at(signed_at + 301_000)
+            .unwrap_err()
+            .message
+            .starts_with("Signature expired"));
+        let changed = Request {
+            query: &query.replace("a%20b", "a%20c"),
+            ..request
+        };
+        assert_eq!(
+            verify(&changed, Some(&keys), "us-east-1", "execute-api", signed_at)
                 .unwrap_err()
                 .error_type,
             "InvalidSignatureException"
         );
+        // Without keys the signature is taken on trust; its form still counts.
+        assert_eq!(
+            verify(&changed, None, "us-east-1", "execute-api", 0)
+                .unwrap()
+                .access_key,
+            "AKIDEXAMPLE"
+        );
+        let incomplete = Request {
+            query: "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+            ..request
+        };
+        assert_eq!(
+            verify(&incomplete, None, "us-east-1", "execute-api", 0)
+                .unwrap_err()
+                .error_type,
+            "IncompleteSignatureException"
+        );
+        // The key may connect but not manage connections.
+        assert!(keys.permit(&signer, "EXECUTE-API:invoke", "arn").is_ok());
+        let denied = keys
+            .permit(&signer, "execute-api:ManageConnections", "arn:x")
+            .unwrap_err();
+        assert_eq!(denied.error_type, "AccessDeniedException");
+        assert_eq!(denied.message, "User: arn:aws:iam::123456789012:user/web is not authorized to perform: execute-api:ManageConnections on resource: arn:x");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::head::Head;
 use super::registry::{Live, Outbound};
-use super::{now_ms, status_line, Shared};
+use super::{now_ms, sigv4, status_line, Shared};
 use crate::engine::{parse_query, Action, Connection, Decision, Request};
 use crate::frame::CloseCause;
 
@@ -56,6 +56,17 @@ pub async fn handshake<S>(
         (Some(key), Some("13")) => derive_accept_key(key.trim().as_bytes()),
         _ => return refuse(&mut stream, 400).await,
     };
+    let caller = match shared.sign_in(&head) {
+        Ok(caller) => caller,
+        Err(refused) => {
+            tracing::info!(
+                error = refused.error_type,
+                "handshake refused: {}",
+                refused.message
+            );
+            return refuse_with(&mut stream, 403, Some(&refused)).await;
+        }
+    };
     let mut connection = Connection {
         connection_id: shared.next_id(),
         connected_at: now_ms(),
@@ -69,6 +80,7 @@ pub async fn handshake<S>(
         forwarded_port: local.port(),
         forwarded_proto: scheme.into(),
         authorizer: None,
+        caller,
     };
     let request = shared.request();
     let decision = shared.engine.connect(&connection, &request);
@@ -127,9 +139,29 @@ pub async fn handshake<S>(
 
 /// Answers a refused request with a bare status and closes; a refused handshake gets no `$disconnect`.
 pub(super) async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, status: u16) {
+    refuse_with(stream, status, None).await
+}
+
+/// A refusal, with the error type and `{"message": …}` body of a refused signature when there is one.
+async fn refuse_with<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    status: u16,
+    refused: Option<&sigv4::Refusal>,
+) {
+    let (extra, body) = match refused {
+        Some(r) => (
+            format!(
+                "Content-Type: application/json\r\nx-amzn-ErrorType: {}\r\n",
+                r.error_type
+            ),
+            r.body(),
+        ),
+        None => (String::new(), String::new()),
+    };
     let response = format!(
-        "{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        status_line(status)
+        "{}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        status_line(status),
+        body.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,8 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi'
+import { SignatureV4 } from '@smithy/signature-v4'
+import WebSocket from 'ws'
 import { connect as connectTo, serve } from './peers.mjs'
 
 // The SDK signs every request; wsgate accepts any signature, but the SDK needs credentials to make one.
@@ -105,3 +108,59 @@ test('with --credentials, only the aws-sdk signing with a given key reaches the 
     rmSync(dir, { recursive: true })
   }
 })
+
+test('an AWS_IAM $connect takes a URL the aws-sdk signer presigned with a given key, and nothing else', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgate-credentials-'))
+  const file = join(dir, 'credentials')
+  writeFileSync(file, '[web]\naws_access_key_id = AKIAWSGATEWEBCLIENT\naws_secret_access_key = web-secret\n')
+  const guarded = await serve(['tests/e2e/iam.yaml', '--credentials', file])
+  // As a browser or Node client presigns the wss:// URL of an IAM-guarded API (the signer of aws-sdk v3).
+  const presign = async (accessKeyId, secretAccessKey) => {
+    const url = new URL(guarded.url)
+    const signer = new SignatureV4({ service: 'execute-api', region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, sha256: Sha256 })
+    const signed = await signer.presign(
+      { method: 'GET', protocol: 'ws:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host } },
+      { expiresIn: 60 },
+    )
+    return `ws://${url.host}${url.pathname}?${new URLSearchParams(signed.query)}`
+  }
+  try {
+    const ws = await connectTo(await presign('AKIAWSGATEWEBCLIENT', 'web-secret'))
+    ws.send(JSON.stringify({ action: 'whoami' }))
+    const me = JSON.parse(await ws.next())
+    assert.equal(me.userArn, 'arn:aws:iam::123456789012:user/web')
+    assert.equal(me.accessKey, 'AKIAWSGATEWEBCLIENT')
+    ws.close()
+    for (const [url, type] of [
+      [await presign('AKIAWSGATEWEBCLIENT', 'guessed'), 'InvalidSignatureException'],
+      [await presign('AKIAOTHERKEY0000000', 'x'), 'UnrecognizedClientException'],
+      [guarded.url, 'MissingAuthenticationTokenException'],
+    ]) {
+      const client = new WebSocket(url)
+      // Ending a refused handshake is reported as an error; the refusal itself is what is checked.
+      client.on('error', () => {})
+      const [, response] = await once(client, 'unexpected-response')
+      assert.equal(response.statusCode, 403)
+      assert.equal(response.headers['x-amzn-errortype'], type)
+      client.terminate()
+    }
+  } finally {
+    await guarded.stop()
+    rmSync(dir, { recursive: true })
+  }
+})
+
+/** The SHA-256 the aws-sdk signer asks for, on Node's crypto (what @smithy/hash-node does). */
+class Sha256 {
+  constructor (secret) {
+    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256')
+  }
+
+  update (data) {
+    this.hash.update(data)
+  }
+
+  async digest () {
+    return this.hash.digest()
+  }
+}

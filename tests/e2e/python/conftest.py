@@ -29,12 +29,13 @@ class Gateway:
 
 
 @contextlib.contextmanager
-def serving(*options):
-    """`wsgate serve api.yaml` (with `options`) and a Lambda Invoke API for handlers.py, both on free ports."""
+def serving(*options, definition=HERE / "api.yaml"):
+    """`wsgate serve api.yaml` (or `definition`, with `options`) and a Lambda Invoke API for handlers.py, both on
+    free ports."""
     invoke_url, invoke_server = lambda_invoke.start(HERE / "handlers.py")
     binary = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
     process = subprocess.Popen(
-        [binary, "serve", str(HERE / "api.yaml"), "--port", "0", "--lambda-endpoint", invoke_url, *options],
+        [binary, "serve", str(definition), "--port", "0", "--lambda-endpoint", invoke_url, *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -4,6 +4,7 @@ unsigned requests, another key, a wrong secret and a stale signature get API Gat
 import asyncio
 import datetime
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -15,7 +16,7 @@ import websockets
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from conftest import serving
+from conftest import HERE, serving
 
 CREDENTIALS = """# as ~/.aws/credentials holds them
 [backend]
@@ -92,3 +93,95 @@ def signed_long_ago(url):
     finally:
         botocore.auth.get_current_datetime = original
     return urllib.request.Request(url, data=b"x", method="POST", headers=dict(request.headers))
+
+
+CONNECT_CREDENTIALS = """[client]
+aws_access_key_id = AKIAWSGATECLIENT001
+aws_secret_access_key = client-secret
+wsgate_allowed_actions = execute-api:Invoke
+
+[backend]
+aws_access_key_id = AKIAWSGATEBACKEND01
+aws_secret_access_key = backend-secret
+wsgate_allowed_actions = execute-api:ManageConnections
+"""
+
+
+@pytest.fixture
+def iam_connect(tmp_path):
+    """iam.yaml, whose $connect is AWS_IAM, with a client key that may connect and a backend key that may manage."""
+    path = tmp_path / "credentials"
+    path.write_text(CONNECT_CREDENTIALS)
+    with serving("--credentials", str(path), definition=HERE.parent / "iam.yaml") as gateway:
+        yield gateway
+
+
+def presigned(url, key="AKIAWSGATECLIENT001", secret="client-secret", expires=60, age=datetime.timedelta(0)):
+    """`url` presigned by botocore as the AWS samples presign a wss:// URL for an IAM-guarded WebSocket API."""
+    http_url = url.replace("ws://", "http://", 1)
+    request = AWSRequest(method="GET", url=http_url)
+    original = botocore.auth.get_current_datetime
+    botocore.auth.get_current_datetime = lambda: original() - age
+    try:
+        botocore.auth.SigV4QueryAuth(Credentials(key, secret), "execute-api", "us-east-1", expires=expires).add_auth(request)
+    finally:
+        botocore.auth.get_current_datetime = original
+    return request.url.replace("http://", "ws://", 1)
+
+
+def header_signed(url, key="AKIAWSGATECLIENT001", secret="client-secret"):
+    """The handshake's headers, signed by botocore's SigV4Auth."""
+    request = AWSRequest(method="GET", url=url.replace("ws://", "http://", 1))
+    botocore.auth.SigV4Auth(Credentials(key, secret), "execute-api", "us-east-1").add_auth(request)
+    return {k: v for k, v in request.headers.items() if k.lower() != "host"}
+
+
+async def refusal(url, **options):
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        async with websockets.connect(url, **options):
+            pass
+    response = refused.value.response
+    return response.status_code, response.headers.get("x-amzn-ErrorType"), json.loads(response.body)["message"]
+
+
+def test_an_iam_connect_takes_presigned_and_header_signed_handshakes_of_known_keys(iam_connect):
+    async def scenario():
+        url = iam_connect.url
+        async with websockets.connect(presigned(url)) as ws:
+            await ws.send(json.dumps({"action": "whoami"}))
+            me = json.loads(await ws.recv())
+            assert me["userArn"] == "arn:aws:iam::123456789012:user/client"
+            assert me["accessKey"] == "AKIAWSGATECLIENT001"
+            connection_id = me["connectionId"]
+            # The backend key may manage connections; the client key may only connect.
+            await asyncio.to_thread(lambda: client(iam_connect).post_to_connection(ConnectionId=connection_id, Data=b"hi"))
+            assert await ws.recv() == "hi"
+            status, error = await asyncio.to_thread(
+                error_of,
+                lambda: client(iam_connect, "AKIAWSGATECLIENT001", "client-secret").get_connection(ConnectionId=connection_id),
+            )
+            assert (status, error["Code"]) == (403, "AccessDeniedException")
+            assert "is not authorized to perform: execute-api:ManageConnections" in error["Message"]
+        async with websockets.connect(url, additional_headers=header_signed(url)) as ws:
+            await ws.send(json.dumps({"action": "whoami"}))
+            assert json.loads(await ws.recv())["accessKey"] == "AKIAWSGATECLIENT001"
+
+        assert await refusal(url) == (403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+        status, kind, message = await refusal(presigned(url, secret="guessed"))
+        assert (status, kind) == (403, "InvalidSignatureException")
+        assert "The Canonical String for this request should have been" in message
+        status, kind, message = await refusal(presigned(url, key="AKIAWSGATEBACKEND01", secret="backend-secret"))
+        assert (status, kind) == (403, "AccessDeniedException")
+        assert re.fullmatch(
+            r"User: arn:aws:iam::123456789012:user/backend is not authorized to perform: execute-api:Invoke on "
+            r"resource: arn:aws:execute-api:us-east-1:123456789012:[a-z0-9]{10}/test/\$connect",
+            message,
+        ), message
+        status, kind, message = await refusal(presigned(url, expires=60, age=datetime.timedelta(minutes=5)))
+        assert (status, kind) == (403, "InvalidSignatureException") and message.startswith("Signature expired")
+        # A signed URL whose query was changed after signing.
+        status, kind, _ = await refusal(presigned(url) + "&room=other")
+        assert (status, kind) == (403, "InvalidSignatureException")
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+

@@ -488,7 +488,83 @@ impl Translator<'_> {
         if !authorizers.is_empty() {
             top.insert("authorizers".into(), Value::Object(authorizers));
         }
+        let api_keys = self.api_keys(api);
+        if !api_keys.is_empty() {
+            top.insert("apiKeys".into(), Value::Object(api_keys));
+        }
         Value::Object(top)
+    }
+
+    /// The `AWS::ApiGateway::ApiKey`s an `AWS::ApiGateway::UsagePlanKey` puts in a usage plan with one of the
+    /// API's stages, by name (docs/behaviour.md §13). A key without `Value` is one AWS generates; locally it is
+    /// `wsgate-local-api-key-{LogicalId}`.
+    fn api_keys(&mut self, api: &str) -> Map<String, Value> {
+        let api_id = self.resolver.api_id(api);
+        let mut plans = Vec::new();
+        for plan in self
+            .of_type("AWS::ApiGateway::UsagePlan")
+            .collect::<Vec<_>>()
+        {
+            let stages = self.property(&plan, "ApiStages").unwrap_or_default();
+            let serves_api =
+                stages.as_array().into_iter().flatten().any(|stage| {
+                    stage.get("ApiId").and_then(Value::as_str) == Some(api_id.as_str())
+                });
+            if serves_api {
+                plans.push(plan);
+            }
+        }
+        let mut keys = Map::new();
+        for link in self
+            .of_type("AWS::ApiGateway::UsagePlanKey")
+            .collect::<Vec<_>>()
+        {
+            let in_plan = self
+                .string_property(&link, "UsagePlanId")
+                .is_some_and(|plan| plans.contains(&plan));
+            if !in_plan {
+                continue;
+            }
+            let key_id = self.string_property(&link, "KeyId").unwrap_or_default();
+            if self
+                .resolver
+                .stack()
+                .resources
+                .get(&key_id)
+                .and_then(|r| r.get("Type"))
+                != Some(&Value::from("AWS::ApiGateway::ApiKey"))
+            {
+                self.resolver.report(
+                    &format!("Resources.{link}.Properties.KeyId"),
+                    ProblemKind::InvalidValue {
+                        detail: format!(
+                            "`{key_id}` is no AWS::ApiGateway::ApiKey of this template"
+                        ),
+                    },
+                );
+                continue;
+            }
+            let name = self
+                .string_property(&key_id, "Name")
+                .unwrap_or_else(|| key_id.clone());
+            let value = self
+                .string_property(&key_id, "Value")
+                .unwrap_or_else(|| format!("wsgate-local-api-key-{key_id}"));
+            let mut key = Map::new();
+            key.insert("value".into(), value.into());
+            if let Some(enabled) = self.property(&key_id, "Enabled") {
+                key.insert("enabled".into(), enabled);
+            }
+            let path = format!("apiKeys.{name}");
+            self.record(&path, format!("Resources.{key_id}.Properties"), false);
+            self.record(
+                &format!("{path}.value"),
+                format!("Resources.{key_id}.Properties.Value"),
+                false,
+            );
+            keys.insert(name, Value::Object(key));
+        }
+        keys
     }
 }
 
