@@ -80,6 +80,7 @@ async function serve({ serve: args, handlers, functions, environment, tlsNote })
   const server = await gateway.listen(args.options)
   console.log(`listening on ${server.url}`)
   console.error(tlsNote)
+  if (args.options.management) console.error(`management API on ${server.managementUrl}`)
   await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
   await server.close()
   return 0

@@ -209,6 +209,11 @@ export interface ServeOptions {
    */
   credentials?: string | null
   /**
+   * Serve the @connections API only on HOST:PORT (a loopback address keeps it from the network; port 0 picks
+   * a free one), not on the clients' port.
+   */
+  management?: string | null
+  /**
    * More API keys for an `apiKeyRequired` `$connect`, from FILE in the CSV that `aws apigateway
    * import-api-keys` reads (a `Name,Key,Enabled` header, then a key a line).
    */

@@ -199,7 +199,7 @@ function gatewayFor(options) {
   const port = Number(options.port || 443)
   for (const gateway of serving) {
     const managementHost = hostname.startsWith(`${gateway.apiId}.execute-api.`) && hostname.endsWith('.amazonaws.com')
-    const ownHost = port === gateway.port && (LOOPBACK.has(hostname) || hostname === gateway.hostname)
+    const ownHost = gateway.ports.includes(port) && (LOOPBACK.has(hostname) || hostname === gateway.hostname)
     if (managementHost || ownHost) return gateway
   }
   return undefined
@@ -251,7 +251,10 @@ native.Gateway.prototype.listen = function (options) {
 
 function routeWhileServing(server) {
   const url = new URL(server.managementUrl)
-  const gateway = { apiId: server.apiId, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) }
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  // Requests to either of the gateway's ports (the clients' and the management API's) go to the management API.
+  const ports = [Number(url.port), Number(new URL(server.url).port)]
+  const gateway = { apiId: server.apiId, hostname, port: Number(url.port), ports }
   route(gateway)
   const close = server.close
   // Routed until every client's $disconnect has run: those handlers may post to the others.

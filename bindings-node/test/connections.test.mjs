@@ -131,6 +131,24 @@ for (const [form, endpointOf] of [
   })
 }
 
+test('with the management API on a port of its own, the clients\' port refuses it and handlers still reach it', async () => {
+  const saved = { ...process.env }
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' })
+  try {
+    await serving(postsBackThrough((c) => `https://${c.domainName}/${c.stage}`), async (server) => {
+      assert.notEqual(new URL(server.managementUrl).port, new URL(server.url).port)
+      const ws = await connect(server.url)
+      ws.send(JSON.stringify({ action: 'echo', text: 'shout' }))
+      assert.equal(await ws.next(), 'SHOUT')
+      const onClientsPort = await fetch(`${server.url.replace('ws://', 'http://')}/@connections/AAAAAAAAAAAAAAA=`)
+      assert.equal(onClientsPort.status, 403)
+      ws.close()
+    }, { management: '127.0.0.1:0' })
+  } finally {
+    process.env = saved
+  }
+})
+
 test('only the gateway\'s own hosts are routed, and only while it serves', async () => {
   const https = await import('node:https')
   const original = https.request

@@ -28,8 +28,8 @@ export function gateway (register = () => {}) {
 }
 
 /** Listens on a free port, runs `use(server)`, and always closes. */
-export async function serving (gw, use) {
-  const server = await gw.listen({ port: 0 })
+export async function serving (gw, use, options = {}) {
+  const server = await gw.listen({ port: 0, ...options })
   try {
     return await use(server)
   } finally {

@@ -1,8 +1,7 @@
 //! `wsgate._wsgate.Server`: the core's gateway on a tokio runtime of its own threads, with Python handlers, and its
 //! `@connections` operations. Every blocking call releases the GIL.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use pyo3::prelude::*;
@@ -43,25 +42,18 @@ pub struct PyServer {
 #[pymethods]
 impl PyServer {
     /// Binds and starts serving `api` (which it takes over) with `handlers` and `authorizers`; `glue` is the Python
-    /// `Gateway`. The
-    /// keyword arguments are the core's `ServeOptions`.
+    /// `Gateway`. `options` is the core's `ServeOptions` as JSON: the core reads and checks it.
     #[staticmethod]
-    #[pyo3(signature = (api, handlers, authorizers, glue, host, port, stage=None, lambda_endpoint=None, aws_endpoints=None, credentials=None, tls_dir=None))]
-    #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn start(
         py: Python<'_>,
         api: &Bound<'_, PyApi>,
         handlers: HashMap<String, Py<PyAny>>,
         authorizers: HashMap<String, Py<PyAny>>,
         glue: Py<PyAny>,
-        host: String,
-        port: u16,
-        stage: Option<String>,
-        lambda_endpoint: Option<String>,
-        aws_endpoints: Option<BTreeMap<String, String>>,
-        credentials: Option<PathBuf>,
-        tls_dir: Option<PathBuf>,
+        options: &str,
     ) -> PyResult<Self> {
+        let options: ServeOptions = serde_json::from_str(options)
+            .map_err(|e| raise(py, "GatewayError", format!("invalid serve options: {e}")))?;
         let api = api.borrow_mut().take(py)?;
         let workers = Workers::start(glue, api.region.clone());
         let mut builder = Gateway::builder(api);
@@ -71,15 +63,6 @@ impl PyServer {
         for (id, function) in authorizers {
             builder = builder.dyn_authorizer(id, workers.handler(function));
         }
-        let options = ServeOptions {
-            host,
-            port,
-            stage,
-            lambda_endpoint,
-            aws_endpoints: aws_endpoints.unwrap_or_default().into_iter().collect(),
-            credentials,
-            tls_dir,
-        };
         let served = py.detach(|| runtime().block_on(options.serve(builder)));
         let server = served.map_err(|e| raise(py, "GatewayError", e.to_string()))?;
         Ok(Self {

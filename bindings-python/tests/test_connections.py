@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 import wsgate
-from conftest import ask, run, serving, websockets
+from conftest import API, ask, run, serving, websockets
 
 
 def whoami(gateway):
@@ -99,8 +99,10 @@ def test_boto3_reaches_the_management_url_unchanged(gateway):
     run(scenario())
 
 
-def test_an_unchanged_lambda_handler_posts_to_https_domain_name_with_no_certificate_set_up(gateway):
-    """``https://{domainName}/{stage}`` is the gateway's own port: boto3 reaches it with no AWS_CA_BUNDLE."""
+@pytest.mark.parametrize("management", [None, "127.0.0.1:0"], ids=["on the clients' port", "on its own port"])
+def test_an_unchanged_lambda_handler_posts_to_https_domain_name_with_no_certificate_set_up(gateway, management):
+    """``https://{domainName}/{stage}`` is the gateway's own port: boto3 reaches it with no AWS_CA_BUNDLE, and
+    reaches the management API there when it listens on a port of its own."""
 
     @gateway.integration("echo")
     def handler(event, context):  # as AWS's samples write it
@@ -112,7 +114,8 @@ def test_an_unchanged_lambda_handler_posts_to_https_domain_name_with_no_certific
         return {"statusCode": 200}
 
     async def scenario():
-        async with serving(gateway) as server, websockets.connect(server.url) as ws:
+        async with serving(gateway, management=management) as server, websockets.connect(server.url) as ws:
+            assert (server.management_url.split("/")[2] == server.url.split("/")[2]) == (management is None)
             assert await ask(ws, {"action": "echo", "text": "shout"}) == "SHOUT"
 
     run(scenario())
@@ -157,6 +160,13 @@ def test_with_credentials_only_boto3_signing_with_a_given_key_is_answered(gatewa
             assert refused.value.response["Error"]["Code"] == "InvalidSignatureException"
 
     run(scenario())
+
+
+def test_a_misspelled_serve_option_and_an_unusable_management_address_are_clear_errors(gateway):
+    with pytest.raises(TypeError, match="credentails"):
+        run(gateway.start("127.0.0.1", 0, credentails="x"))  # type: ignore[call-arg]
+    with pytest.raises(wsgate.GatewayError, match="the management API's nowhere"):
+        run(wsgate.Gateway(API).start("127.0.0.1", 0, management="nowhere"))
 
 
 def test_a_credentials_file_without_keys_is_a_clear_error(gateway, tmp_path):

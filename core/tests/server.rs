@@ -531,6 +531,49 @@ async fn handler_errors_and_timeouts_send_error_frames_and_the_connection_lives(
 }
 
 #[tokio::test]
+async fn a_separate_management_port_serves_the_connections_api_and_the_clients_port_refuses_it() {
+    let server = start(MOCKS, |b| b.management("127.0.0.1:0")).await;
+    let base = server.management_url();
+    assert_ne!(
+        base,
+        format!("http://{}/dev", server.local_addr()),
+        "its own port"
+    );
+    let mut client = connect(&server.url()).await;
+    client
+        .send(Message::text(r#"{"action":"whoami"}"#))
+        .await
+        .unwrap();
+    let whoami: Value = serde_json::from_str(&next_text(&mut client).await).unwrap();
+    let id = whoami["connectionId"].as_str().unwrap();
+
+    let (status, _, _) = http("POST", &format!("{base}/@connections/{id}"), b"hi".to_vec()).await;
+    assert_eq!(status, 200);
+    assert_eq!(next_text(&mut client).await, "hi");
+    let on_clients_port = format!("http://{}/dev/@connections/{id}", server.local_addr());
+    for method in ["POST", "GET", "DELETE"] {
+        let (status, _, body) = http(method, &on_clients_port, b"x".to_vec()).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (403, r#"{"message":"Forbidden"}"#),
+            "{method}"
+        );
+    }
+    // The management port takes no WebSocket clients.
+    match tokio_tungstenite::connect_async(base.replace("http://", "ws://")).await {
+        Err(WsError::Http(response)) => assert_eq!(response.status().as_u16(), 404),
+        other => panic!("expected 404, got {other:?}"),
+    }
+    // The client was untouched by the refused calls.
+    client
+        .send(Message::text(r#"{"action":"whoami"}"#))
+        .await
+        .unwrap();
+    assert!(next_text(&mut client).await.contains(id));
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn plain_http_gets_426_and_unknown_paths_are_refused() {
     let server = start(MOCKS, |b| b).await;
     let (status, _, _) = http("GET", &server.management_url(), vec![]).await;

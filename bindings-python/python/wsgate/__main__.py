@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import os
 import pathlib
+import re
 import sys
 from types import ModuleType
 from typing import Any, Dict, List, Optional
@@ -117,16 +118,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         # A template's functions were named above; --handlers bindings are named here.
         for line in bound if args["handlers"] else []:
             print(f"handler: {line}", file=sys.stderr)
-        options = args["options"]
-        asyncio.run(gateway._serve_until_stopped(
-            options["host"], options["port"],
-            {
-                "stage": options["stage"], "lambda_endpoint": options["lambdaEndpoint"],
-                "aws_endpoints": options["awsEndpoints"], "credentials": options["credentials"],
-                "tls_dir": options["tlsDir"],
-            },
-            note=outcome["tlsNote"],
-        ))
+        # The core's ServeOptions, camelCase, as `Gateway.start`'s keyword arguments.
+        options = {re.sub("([A-Z])", r"_\1", key).lower(): value for key, value in args["options"].items()}
+        asyncio.run(gateway._serve_until_stopped(options.pop("host"), options.pop("port"), options, note=outcome["tlsNote"]))
     except GatewayError as error:
         print(error, file=sys.stderr)
         return 1

@@ -67,13 +67,7 @@ class Server:
         handlers: Dict[str, Callable[..., Any]],
         authorizers: Dict[str, Callable[..., Any]],
         glue: Any,
-        host: str,
-        port: int,
-        stage: Optional[str] = None,
-        lambda_endpoint: Optional[str] = None,
-        aws_endpoints: Optional[Dict[str, str]] = None,
-        credentials: Optional[str] = None,
-        tls_dir: Optional[str] = None,
+        options: str,
     ) -> Server: ...
     @property
     def url(self) -> str: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import json
 import logging
 import os
 import signal
@@ -170,20 +171,30 @@ class Gateway:
         lambda_endpoint: Optional[str] = None,
         aws_endpoints: Optional[Dict[str, str]] = None,
         credentials: Optional[str] = None,
+        api_keys: Optional[str] = None,
+        management: Optional[str] = None,
         tls_dir: Optional[str] = None,
     ) -> Server:
-        """Starts serving (``port=0`` picks a free port); coroutine handlers run on the calling loop."""
+        """Starts serving (``port=0`` picks a free port); coroutine handlers run on the calling loop. The options
+        are ``wsgate serve``'s: ``credentials`` a shared credentials file whose keys SigV4 signatures are checked
+        against, ``api_keys`` a CSV of API keys as ``aws apigateway import-api-keys`` reads it, ``management``
+        the ``HOST:PORT`` the ``@connections`` API listens on instead of the clients' port."""
         if self._served:
             raise GatewayError("this gateway has served already; make a new Gateway to serve again")
         self._served = True
         self._loop = asyncio.get_running_loop()
         api_id = self.api.api_id  # the server takes the API over
+        path = lambda p: None if p is None else os.fspath(p)  # noqa: E731
+        # The core's ServeOptions, which it reads and checks.
+        options: Dict[str, Any] = {
+            "host": host, "port": port, "stage": stage, "lambdaEndpoint": lambda_endpoint,
+            "awsEndpoints": aws_endpoints or {}, "credentials": path(credentials), "apiKeys": path(api_keys),
+            "management": management, "tlsDir": path(tls_dir),
+        }
         self._raw = _wsgate.Server.start(
-            self.api, dict(self._handlers), dict(self._authorizers), self, host, port, stage, lambda_endpoint,
-            aws_endpoints, os.fspath(credentials) if credentials is not None else None,
-            os.fspath(tls_dir) if tls_dir is not None else None,
+            self.api, dict(self._handlers), dict(self._authorizers), self, json.dumps(options)
         )
-        self._unroute = route_management_api(api_id, self._raw.management_url)
+        self._unroute = route_management_api(api_id, self._raw.management_url, self._raw.url)
         return Server(self, self._raw)
 
     def serve(self, host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:
@@ -198,6 +209,8 @@ class Gateway:
         print(f"listening on {server.url}", flush=True)
         if note:
             print(note, file=sys.stderr, flush=True)
+        if options.get("management"):
+            print(f"management API on {server.management_url}", file=sys.stderr, flush=True)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM)

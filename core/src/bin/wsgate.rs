@@ -54,6 +54,9 @@ fn serve(api: Api, args: ServeArgs) -> ExitCode {
         };
         let code = print(&format!("listening on {}", server.url()));
         eprintln!("{}", options.tls_note());
+        if options.management.is_some() {
+            eprintln!("management API on {}", server.management_url());
+        }
         stop.await;
         server.shutdown().await;
         code

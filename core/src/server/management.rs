@@ -121,14 +121,23 @@ fn gone() -> Response<Full<Bytes>> {
     respond(e.status(), Some(e.code()), String::new())
 }
 
+/// One HTTP request on a listener that `serves`: the `@connections` API where it is served (403 elsewhere, as AWS
+/// answers a path it has not), 426 for anything else on the clients' port, 404 on the management port.
 pub async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
+    serves: super::Serves,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let stage = &shared.engine.api().stage;
     let id = match target(request.uri().path(), stage) {
+        Target::Connection(_) | Target::WrongStage if !serves.management => {
+            return Ok(error(403, "ForbiddenException", "Forbidden"))
+        }
         Target::Connection(id) => id,
         Target::WrongStage => return Ok(error(403, "ForbiddenException", "Forbidden")),
+        Target::Other if !serves.clients => {
+            return Ok(error(404, "NotFoundException", "Not Found"))
+        }
         Target::Other => {
             let response = Response::builder()
                 .status(426)

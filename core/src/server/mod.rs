@@ -209,6 +209,8 @@ pub struct GatewayBuilder {
     endpoints: Endpoints,
     tls: Option<Tls>,
     access_keys: Option<sigv4::AccessKeys>,
+    /// Where the `@connections` API listens when not on the clients' port.
+    management: Option<String>,
 }
 
 /// A WebSocket gateway for one API.
@@ -223,6 +225,7 @@ impl Gateway {
             endpoints: Endpoints::default(),
             tls: None,
             access_keys: None,
+            management: None,
         }
     }
 }
@@ -291,6 +294,13 @@ impl GatewayBuilder {
         self
     }
 
+    /// Serves the `@connections` API on `address` (`HOST:PORT`) instead of the clients' port, which then answers
+    /// it 403 (docs/behaviour.md §7).
+    pub fn management(mut self, address: impl Into<String>) -> Self {
+        self.management = Some(address.into());
+        self
+    }
+
     /// Also serves `wss://` and `https://` on the same port, with this certificate.
     pub fn tls(mut self, tls: Tls) -> Self {
         self.tls = Some(tls);
@@ -317,6 +327,17 @@ impl GatewayBuilder {
         }
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
+        let management = match &self.management {
+            Some(address) => {
+                let context = |e: std::io::Error| {
+                    std::io::Error::new(e.kind(), format!("the management API's {address}: {e}"))
+                };
+                let listener = TcpListener::bind(address).await.map_err(context)?;
+                let local = listener.local_addr().map_err(context)?;
+                Some((listener, local))
+            }
+            None => None,
+        };
         let seed = now_ms() ^ (u64::from(std::process::id()) << 32) ^ u64::from(local.port());
         let invoker = Invoker::new(self.handlers, self.authorizers, self.endpoints);
         for id in invoker.unbound(&self.api) {
@@ -331,12 +352,35 @@ impl GatewayBuilder {
             access_keys: self.access_keys,
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let task = tokio::spawn(accept(shared.clone(), listener, shutdown_rx));
+        let clients = Serves {
+            clients: true,
+            management: management.is_none(),
+        };
+        let mut tasks = vec![tokio::spawn(accept(
+            shared.clone(),
+            listener,
+            clients,
+            shutdown_rx.clone(),
+        ))];
+        let management_local = management.map(|(listener, local)| {
+            let serves = Serves {
+                clients: false,
+                management: true,
+            };
+            tasks.push(tokio::spawn(accept(
+                shared.clone(),
+                listener,
+                serves,
+                shutdown_rx,
+            )));
+            local
+        });
         Ok(Server {
             local,
+            management_local,
             shared,
             shutdown,
-            task,
+            tasks,
         })
     }
 }
@@ -344,9 +388,18 @@ impl GatewayBuilder {
 /// A running gateway.
 pub struct Server {
     local: SocketAddr,
+    /// The `@connections` API's own address, when it is not on the clients' port.
+    management_local: Option<SocketAddr>,
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// What one listener serves: WebSocket clients, the `@connections` API, or both.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Serves {
+    pub clients: bool,
+    pub management: bool,
 }
 
 impl Server {
@@ -368,9 +421,11 @@ impl Server {
         format!("ws://{}/{}", self.local, self.stage())
     }
 
-    /// `http://HOST:PORT/STAGE`, the `endpoint_url` of a management API client.
+    /// `http://HOST:PORT/STAGE`, the `endpoint_url` of a management API client: the clients' port, or the
+    /// `--management` address.
     pub fn management_url(&self) -> String {
-        format!("http://{}/{}", self.local, self.stage())
+        let address = self.management_local.unwrap_or(self.local);
+        format!("http://{address}/{}", self.stage())
     }
 
     /// The certificate `wss://` and `https://` are served with, PEM, if TLS is on.
@@ -386,11 +441,18 @@ impl Server {
     /// Closes every client with 1001, runs their `$disconnect`, and stops.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let _ = self.task.await;
+        for task in self.tasks {
+            let _ = task.await;
+        }
     }
 }
 
-async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
+async fn accept(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    serves: Serves,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let local = listener.local_addr().ok();
     let mut tasks = JoinSet::new();
     loop {
@@ -399,7 +461,7 @@ async fn accept(shared: Arc<Shared>, listener: TcpListener, mut shutdown: watch:
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let local = local.unwrap_or(peer);
-                    tasks.spawn(sniff(shared.clone(), stream, peer, local, shutdown.clone()));
+                    tasks.spawn(sniff(shared.clone(), stream, peer, local, serves, shutdown.clone()));
                 }
                 Err(e) => tracing::warn!(error = %e, "accept failed"),
             },
@@ -426,6 +488,7 @@ async fn sniff(
     stream: TcpStream,
     peer: SocketAddr,
     local: SocketAddr,
+    serves: Serves,
     shutdown: watch::Receiver<bool>,
 ) {
     if let Some(tls) = shared.tls.clone() {
@@ -437,7 +500,7 @@ async fn sniff(
                 let secure = async move {
                     let accepted = tokio::time::timeout(HEAD_TIMEOUT, tls.acceptor.accept(stream));
                     if let Ok(Ok(stream)) = accepted.await {
-                        connection(shared, stream, peer, local, "https", shutdown).await;
+                        connection(shared, stream, peer, local, "https", serves, shutdown).await;
                     }
                 };
                 return Box::pin(secure).await;
@@ -446,7 +509,7 @@ async fn sniff(
             _ => return,
         }
     }
-    connection(shared, stream, peer, local, "http", shutdown).await;
+    connection(shared, stream, peer, local, "http", serves, shutdown).await;
 }
 
 /// One client connection: a WebSocket upgrade, or HTTP (the management API, or 426). `scheme` is what the client
@@ -457,6 +520,7 @@ async fn connection<S>(
     peer: SocketAddr,
     local: SocketAddr,
     scheme: &'static str,
+    serves: Serves,
     mut shutdown: watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -468,12 +532,16 @@ async fn connection<S>(
         Ok(Err(HeadError::Closed)) | Err(_) => return,
     };
     let stage = &shared.engine.api().stage;
-    if head.is_upgrade() && management::target(head.path(), stage) == management::Target::Other {
+    if serves.clients
+        && head.is_upgrade()
+        && management::target(head.path(), stage) == management::Target::Other
+    {
         return socket::handshake(shared, stream, head, bytes, peer, local, scheme).await;
     }
     let io = hyper_util::rt::TokioIo::new(Rewind::new(stream, bytes));
-    let service =
-        hyper::service::service_fn(move |request| management::handle(shared.clone(), request));
+    let service = hyper::service::service_fn(move |request| {
+        management::handle(shared.clone(), request, serves)
+    });
     let served = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
     tokio::pin!(served);
     tokio::select! {

@@ -35,6 +35,10 @@ pub struct ServeOptions {
     /// format (`[profile]`, `aws_access_key_id`, `aws_secret_access_key`); without it, any caller is answered.
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub credentials: Option<PathBuf>,
+    /// Serve the @connections API only on HOST:PORT (a loopback address keeps it from the network; port 0 picks
+    /// a free one), not on the clients' port.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "HOST:PORT"))]
+    pub management: Option<String>,
     /// More API keys for an `apiKeyRequired` `$connect`, from FILE in the CSV that `aws apigateway
     /// import-api-keys` reads (a `Name,Key,Enabled` header, then a key a line).
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
@@ -54,6 +58,7 @@ impl Default for ServeOptions {
             lambda_endpoint: None,
             aws_endpoints: Vec::new(),
             credentials: None,
+            management: None,
             api_keys: None,
             tls_dir: None,
         }
@@ -127,6 +132,9 @@ impl ServeOptions {
         if let Some(file) = &self.credentials {
             let keys = read(file, super::sigv4::AccessKeys::parse)?;
             builder = builder.access_keys(keys);
+        }
+        if let Some(address) = &self.management {
+            builder = builder.management(address.clone());
         }
         if let Some(file) = &self.api_keys {
             builder = builder.api_keys(read(file, crate::config::ApiKey::parse_csv)?);

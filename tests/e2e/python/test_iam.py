@@ -4,7 +4,11 @@ unsigned requests, another key, a wrong secret and a stale signature get API Gat
 import asyncio
 import datetime
 import json
+import os
 import re
+import signal
+import subprocess
+import threading
 import urllib.error
 import urllib.request
 
@@ -16,7 +20,7 @@ import websockets
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from conftest import HERE, serving
+from conftest import HERE, ROOT, serving
 
 CREDENTIALS = """# as ~/.aws/credentials holds them
 [backend]
@@ -185,3 +189,37 @@ def test_an_iam_connect_takes_presigned_and_header_signed_handshakes_of_known_ke
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
 
+
+
+def test_with_management_on_its_own_port_boto3_reaches_it_there_and_clients_port_refuses_it():
+    binary = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
+    process = subprocess.Popen(
+        [binary, "serve", str(ROOT / "examples" / "mock-templates" / "api.yaml"), "--port", "0",
+         "--management", "127.0.0.1:0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[-1]  # blocks until wsgate accepts connections
+        management_url = next(line for line in process.stderr if line.startswith("management API on ")).split()[-1]
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # the log, unread, must not fill the pipe
+        assert management_url.split("/")[2] != url.split("/")[2]
+
+        async def scenario():
+            async with websockets.connect(url) as ws:
+                await ws.send(json.dumps({"action": "whoami"}))
+                connection_id = json.loads(await ws.recv())["connectionId"]
+                management = boto3.client("apigatewaymanagementapi", endpoint_url=management_url, region_name="us-east-1")
+                await asyncio.to_thread(management.post_to_connection, ConnectionId=connection_id, Data=b"pushed")
+                assert await ws.recv() == "pushed"
+                on_clients_port = boto3.client(
+                    "apigatewaymanagementapi", endpoint_url=url.replace("ws://", "http://"), region_name="us-east-1"
+                )
+                status, error = await asyncio.to_thread(
+                    error_of, lambda: on_clients_port.post_to_connection(ConnectionId=connection_id, Data=b"x")
+                )
+                assert (status, error["Code"]) == (403, "ForbiddenException")
+
+        asyncio.run(asyncio.wait_for(scenario(), 20))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
