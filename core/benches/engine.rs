@@ -1,5 +1,6 @@
 //! Engine cost per message on the chat example (~100-byte messages): route selection alone, selection plus
-//! draft-4 validation, the full engine on a proxy route, and selection + validation + MOCK templates.
+//! draft-4 validation, the full engine on a proxy route, selection + validation + MOCK templates, and what a
+//! throttled stage adds (a token bucket per route).
 //! `cargo bench -p wsgate-core --bench engine`
 
 use std::hint::black_box;
@@ -7,6 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 use wsgate_core::config::Route;
+use wsgate_core::engine::throttle::{Bucket, ThrottleLimits};
 use wsgate_core::engine::{Connection, Request};
 use wsgate_core::selection::Inputs;
 use wsgate_core::{Api, Engine};
@@ -114,6 +116,35 @@ fn benches(c: &mut Criterion) {
     assert_eq!(decision.actions.len(), 1, "{decision:?}");
     c.bench_function("engine: selection + validation + MOCK templates", |b| {
         b.iter(|| black_box(templated.message(&conn, &req, black_box(MESSAGE))))
+    });
+
+    // Throttling: the same route with the stage's defaultRouteSettings, limits no message reaches (the bucket's
+    // time stays ahead of a fixed clock only by the burst), so every message pays a token's compare-and-swap.
+    let throttled = Engine::new(
+        Api::from_str(&CHAT.replace(
+            "routes:\n",
+            "defaultRouteSettings: {throttlingBurstLimit: 2000000000, throttlingRateLimit: 1000000000}\nroutes:\n",
+        ))
+        .unwrap(),
+    );
+    assert!(throttled.api().routes["$default"].throttle.is_some());
+    let mut clock = req.clone();
+    c.bench_function("engine: selection + MOCK templates, throttled stage", |b| {
+        b.iter(|| {
+            clock.time_ms += 1;
+            black_box(throttled.message(&conn, &clock, black_box(other)))
+        })
+    });
+    let bucket = Bucket::new(ThrottleLimits {
+        burst: 5000,
+        rate: 1e9,
+    });
+    let mut now = req.time_ms;
+    c.bench_function("throttle: one token from a route's bucket", |b| {
+        b.iter(|| {
+            now += 1;
+            black_box(bucket.take(black_box(now)))
+        })
     });
 }
 

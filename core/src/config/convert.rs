@@ -71,6 +71,17 @@ pub fn to_cloudformation(definition: &Value) -> Value {
     if let Some(variables) = get("stageVariables") {
         stage["StageVariables"] = variables;
     }
+    let pascal_fields = |value: &Value| -> Value {
+        let fields = value.as_object().into_iter().flatten();
+        Value::Object(fields.map(|(k, v)| (pascal(k), v.clone())).collect())
+    };
+    if let Some(settings) = get("defaultRouteSettings") {
+        stage["DefaultRouteSettings"] = pascal_fields(&settings);
+    }
+    if let Some(Value::Object(by_route)) = get("routeSettings") {
+        let by_route = by_route.iter().map(|(k, v)| (k.clone(), pascal_fields(v)));
+        stage["RouteSettings"] = Value::Object(by_route.collect());
+    }
     let stage_id = logical("Stage".into());
     resources.insert(
         stage_id.clone(),

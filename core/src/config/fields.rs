@@ -22,6 +22,16 @@ pub(super) const API_FIELDS: &[&str] = &[
     "ipAddressType",
     "authorizers",
     "apiKeys",
+    "defaultRouteSettings",
+    "routeSettings",
+];
+/// A stage's `RouteSettings`: throttling is emulated, the logging and metrics switches accepted and unused.
+pub(super) const ROUTE_SETTINGS_FIELDS: &[&str] = &[
+    "throttlingBurstLimit",
+    "throttlingRateLimit",
+    "dataTraceEnabled",
+    "detailedMetricsEnabled",
+    "loggingLevel",
 ];
 pub(super) const API_KEY_FIELDS: &[&str] = &["value", "enabled", "description"];
 pub(super) const SETTINGS_FIELDS: &[&str] = &[
@@ -30,6 +40,7 @@ pub(super) const SETTINGS_FIELDS: &[&str] = &[
     "idleTimeoutSeconds",
     "maxConnectionSeconds",
     "badRequestFrameLayout",
+    "connectRateLimit",
 ];
 pub(super) const MODEL_FIELDS: &[&str] = &["schema", "contentType", "description", "name"];
 pub(super) const ROUTE_FIELDS: &[&str] = &[

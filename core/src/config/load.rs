@@ -246,7 +246,8 @@ impl Loader {
         let models = self.models(&top);
         let integrations = self.integrations(&top, &stage_variables);
         let authorizers = self.authorizers(&top);
-        let routes = self.routes(&top, &integrations, &models, &authorizers);
+        let mut routes = self.routes(&top, &integrations, &models, &authorizers);
+        self.throttles(&top, &mut routes);
         let api_keys = self.api_keys(&top);
         Some(Api {
             name: name?,
@@ -264,6 +265,68 @@ impl Loader {
             api_keys,
             functions: Vec::new(),
         })
+    }
+
+    /// The stage's `defaultRouteSettings` and `routeSettings.ROUTE_KEY`: each route's token bucket (docs/behaviour.md
+    /// §9). A route's own setting wins field by field; a limit set on neither side is the account's (burst 5,000,
+    /// rate 10,000 a second).
+    fn throttles(&mut self, top: &Fields<'_>, routes: &mut HashMap<String, Route>) {
+        let default = match top.get("defaultRouteSettings") {
+            Some(value) => self.route_settings(value, "defaultRouteSettings"),
+            None => (None, None),
+        };
+        let mut own = HashMap::new();
+        for (key, value, path) in self.entries(top, "routeSettings") {
+            let settings = self.route_settings(value, &path);
+            if routes.contains_key(&key) {
+                own.insert(key, settings);
+            } else {
+                self.invalid(&path, format!("`{key}` is not a route of this API"));
+            }
+        }
+        for (key, route) in routes.iter_mut() {
+            let (burst, rate) = own.get(key).copied().unwrap_or((None, None));
+            let (burst, rate) = (burst.or(default.0), rate.or(default.1));
+            if burst.is_some() || rate.is_some() {
+                route.throttle = Some(crate::engine::throttle::Bucket::new(
+                    crate::engine::throttle::ThrottleLimits {
+                        burst: burst.unwrap_or(5_000),
+                        rate: rate.unwrap_or(10_000.0),
+                    },
+                ));
+            }
+        }
+    }
+
+    /// One route settings object: its `throttlingBurstLimit` and `throttlingRateLimit`.
+    fn route_settings(&mut self, value: &Value, path: &str) -> (Option<u32>, Option<f64>) {
+        let Some(fields) = self.object(value, path, ROUTE_SETTINGS_FIELDS) else {
+            return (None, None);
+        };
+        self.boolean(&fields, "dataTraceEnabled");
+        self.boolean(&fields, "detailedMetricsEnabled");
+        if let Some(level) = self.string(&fields, "loggingLevel") {
+            if !matches!(level.as_str(), "ERROR" | "INFO" | "OFF") {
+                self.invalid(&fields.at("loggingLevel"), "one of ERROR, INFO, OFF");
+            }
+        }
+        let burst = self
+            .integer(&fields, "throttlingBurstLimit", 0, i64::from(i32::MAX))
+            .map(|n| n as u32);
+        let rate = match fields.get("throttlingRateLimit") {
+            None => None,
+            Some(value) => match value.as_f64() {
+                Some(rate) if rate >= 0.0 && rate.is_finite() => Some(rate),
+                _ => {
+                    self.wrong_type(
+                        &fields.at("throttlingRateLimit"),
+                        "a number of requests a second, 0 or more",
+                    );
+                    None
+                }
+            },
+        };
+        (burst, rate)
     }
 
     /// `apiKeys.NAME: {value, enabled}`: the keys of the API's usage plans (docs/behaviour.md §8).
@@ -338,6 +401,17 @@ impl Loader {
         }
         if let Some(n) = self.integer(&fields, "maxConnectionSeconds", 1, 7 * 24 * 3600) {
             settings.max_connection_seconds = n as u64;
+        }
+        if let Some(rate) = fields.get("connectRateLimit") {
+            match rate.as_f64() {
+                Some(rate) if rate > 0.0 && rate.is_finite() => {
+                    settings.connect_rate_limit = Some(rate)
+                }
+                _ => self.wrong_type(
+                    &fields.at("connectRateLimit"),
+                    "a number of connections a second, over 0",
+                ),
+            }
         }
         match self.string(&fields, "badRequestFrameLayout").as_deref() {
             None | Some("documented") => {}
@@ -834,6 +908,7 @@ impl Loader {
             two_way,
             authorization,
             api_key_required,
+            throttle: None,
             required_parameters,
         })
     }

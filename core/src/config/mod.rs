@@ -132,6 +132,9 @@ pub struct Settings {
     pub idle_timeout_seconds: u64,
     pub max_connection_seconds: u64,
     pub bad_request_layout: BadRequestLayout,
+    /// `connectRateLimit`: the account's quota of new connections a second (AWS's default is 500), as a token
+    /// bucket of that size; off unless set, so local load tests are not throttled.
+    pub connect_rate_limit: Option<f64>,
 }
 
 impl Default for Settings {
@@ -142,6 +145,7 @@ impl Default for Settings {
             idle_timeout_seconds: 600,
             max_connection_seconds: 7200,
             bad_request_layout: BadRequestLayout::Documented,
+            connect_rate_limit: None,
         }
     }
 }
@@ -170,6 +174,9 @@ pub struct Route {
     pub authorization: Authorization,
     /// `apiKeyRequired` (`$connect` only): the handshake must carry one of the API's keys.
     pub api_key_required: bool,
+    /// The stage's throttling of this route (`routeSettings`, else `defaultRouteSettings`): its token bucket, whose
+    /// state every connection the engine serves shares.
+    pub throttle: Option<crate::engine::throttle::Bucket>,
     /// `requestParameters` marked `required` (`$connect` only): the handshake's headers and query string
     /// parameters that must be present, as the selection expressions reading them.
     pub required_parameters: Vec<SelectionExpression>,
@@ -578,6 +585,7 @@ impl Api {
             two_way: false,
             authorization: Authorization::None,
             api_key_required: false,
+            throttle: None,
             required_parameters: Vec::new(),
         };
         self.routes.insert(route_key.to_string(), route);

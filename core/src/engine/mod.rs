@@ -10,6 +10,7 @@ mod ids;
 pub mod lambda_context;
 mod respond;
 mod session;
+pub mod throttle;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -243,6 +244,8 @@ pub enum ErrorFrame {
     BadRequestBody,
     /// A body no template matched under passthrough NEVER / WHEN_NO_TEMPLATES (docs/behaviour.md §5.2 [?]).
     UnsupportedMediaType,
+    /// A message its route's token bucket throttled (docs/behaviour.md §9 [?]).
+    TooManyRequests,
 }
 
 impl ErrorFrame {
@@ -253,6 +256,7 @@ impl ErrorFrame {
             Self::EndpointRequestTimedOut => "Endpoint request timed out",
             Self::BadRequestBody => "Bad request body",
             Self::UnsupportedMediaType => "Unsupported Media Type",
+            Self::TooManyRequests => "Too Many Requests",
         }
     }
 
@@ -280,6 +284,9 @@ impl ErrorFrame {
 #[derive(Debug)]
 pub struct Engine {
     api: Api,
+    /// The account's new-connection quota (`settings.connectRateLimit`), when set. Besides the routes' buckets
+    /// (`Route::throttle`), the engine's only state: one token bucket shared by every connection.
+    connects: Option<throttle::Bucket>,
     /// `$stageVariables` as templates see it, built once.
     stage_variables: Value,
 }
@@ -287,8 +294,15 @@ pub struct Engine {
 impl Engine {
     pub fn new(api: Api) -> Self {
         let stage_variables = Value::Object(api.stage_variables.clone());
+        let connects = api.settings.connect_rate_limit.map(|rate| {
+            throttle::Bucket::new(throttle::ThrottleLimits {
+                burst: rate.ceil() as u32,
+                rate,
+            })
+        });
         Self {
             api,
+            connects,
             stage_variables,
         }
     }
@@ -304,7 +318,19 @@ impl Engine {
 
     /// A client asks to connect: run `$connect` if there is one.
     pub fn connect(&self, conn: &Connection, request: &Request) -> Decision {
-        let Some(route) = self.api.routes.get("$connect") else {
+        // Throttling comes first: a throttled handshake reaches nothing (docs/behaviour.md §9, inferred).
+        let route = self.api.routes.get("$connect");
+        let throttled = |bucket: Option<&throttle::Bucket>| {
+            bucket.is_some_and(|bucket| !bucket.take(request.time_ms))
+        };
+        if throttled(self.connects.as_ref()) || throttled(route.and_then(|r| r.throttle.as_ref())) {
+            return Decision {
+                route_key: route.map(|r| r.key.clone()),
+                actions: vec![Action::Reject { status: 429 }],
+                ..Decision::default()
+            };
+        }
+        let Some(route) = route else {
             return actions(vec![Action::Accept { subprotocol: None }]);
         };
         // Required request parameters are checked first, before the authorizer (docs/behaviour.md §3, inferred).
@@ -366,6 +392,17 @@ impl Engine {
             )]);
         };
         let mut decision = Decision::default();
+        if let Some(bucket) = &route.throttle {
+            if !bucket.take(request.time_ms) {
+                decision.route_key = Some(route.key.clone());
+                decision.actions.push(self.error_frame(
+                    ErrorFrame::TooManyRequests,
+                    &conn.connection_id,
+                    request,
+                ));
+                return decision;
+            }
+        }
         if let Some(expr) = &route.model_selection {
             let validation = self.validate(route, expr, &inputs);
             let valid = validation.valid;

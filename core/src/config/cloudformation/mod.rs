@@ -352,6 +352,28 @@ impl Translator<'_> {
                     true,
                 );
             }
+            // Route settings carry the stage's throttling: their fields in camelCase, RouteSettings keyed by route.
+            let camel_fields = |value: &Value| -> Value {
+                let fields = value.as_object().into_iter().flatten();
+                Value::Object(fields.map(|(k, v)| (camel(k), v.clone())).collect())
+            };
+            if let Some(settings) = self.property(&stage, "DefaultRouteSettings") {
+                top.insert("defaultRouteSettings".into(), camel_fields(&settings));
+                self.record(
+                    "defaultRouteSettings",
+                    format!("Resources.{stage}.Properties.DefaultRouteSettings"),
+                    false,
+                );
+            }
+            if let Some(Value::Object(by_route)) = self.property(&stage, "RouteSettings") {
+                let by_route = by_route.iter().map(|(k, v)| (k.clone(), camel_fields(v)));
+                top.insert("routeSettings".into(), Value::Object(by_route.collect()));
+                self.record(
+                    "routeSettings",
+                    format!("Resources.{stage}.Properties.RouteSettings"),
+                    true,
+                );
+            }
             break;
         }
 

@@ -144,8 +144,10 @@ pub fn expand_websocket_api(id: &str, properties: &Value) -> Vec<(String, Value)
         _ => format!("{id}Stage"),
     };
     let mut stage = json!({"ApiId": {"Ref": id}, "StageName": stage_name, "AutoDeploy": true});
-    if let Some(variables) = get("StageVariables") {
-        stage["StageVariables"] = variables;
+    for property in ["StageVariables", "DefaultRouteSettings", "RouteSettings"] {
+        if let Some(value) = get(property) {
+            stage[property] = value;
+        }
     }
     resources.push((
         stage_id,
