@@ -391,36 +391,32 @@ impl Engine {
                 request,
             )]);
         };
-        let mut decision = Decision::default();
-        if let Some(bucket) = &route.throttle {
-            if !bucket.take(request.time_ms) {
-                decision.route_key = Some(route.key.clone());
-                decision.actions.push(self.error_frame(
-                    ErrorFrame::TooManyRequests,
-                    &conn.connection_id,
-                    request,
-                ));
-                return decision;
-            }
+        // A message refused on its route before any integration: the error frame alone.
+        let refused = |frame: ErrorFrame, validation: Option<Validation>| Decision {
+            route_key: Some(route.key.clone()),
+            validation,
+            actions: vec![self.error_frame(frame, &conn.connection_id, request)],
+            ..Decision::default()
+        };
+        if route
+            .throttle
+            .as_ref()
+            .is_some_and(|bucket| !bucket.take(request.time_ms))
+        {
+            return refused(ErrorFrame::TooManyRequests, None);
         }
+        let mut validation = None;
         if let Some(expr) = &route.model_selection {
-            let validation = self.validate(route, expr, &inputs);
-            let valid = validation.valid;
-            decision.validation = Some(validation);
-            if !valid {
-                decision.route_key = Some(route.key.clone());
-                decision.actions.push(self.error_frame(
-                    ErrorFrame::BadRequestBody,
-                    &conn.connection_id,
-                    request,
-                ));
-                return decision;
+            let checked = self.validate(route, expr, &inputs);
+            if !checked.valid {
+                return refused(ErrorFrame::BadRequestBody, Some(checked));
             }
+            validation = Some(checked);
         }
         let vars = RequestVars::new(EventType::Message, &route.key, conn, request);
         let invoked = self.invoke(route, conn, vars, text, json);
         Decision {
-            validation: decision.validation,
+            validation,
             ..invoked
         }
     }

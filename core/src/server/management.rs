@@ -130,11 +130,10 @@ pub async fn handle(
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let stage = &shared.engine.api().stage;
     let id = match target(request.uri().path(), stage) {
-        Target::Connection(_) | Target::WrongStage if !serves.management => {
+        Target::Connection(id) if serves.management => id,
+        Target::Connection(_) | Target::WrongStage => {
             return Ok(error(403, "ForbiddenException", "Forbidden"))
         }
-        Target::Connection(id) => id,
-        Target::WrongStage => return Ok(error(403, "ForbiddenException", "Forbidden")),
         Target::Other if !serves.clients => {
             return Ok(error(404, "NotFoundException", "Not Found"))
         }
