@@ -4,10 +4,14 @@
 /** What the authorizer step decided, for the trace. */
 export interface AuthorizerStep {
   id: string
+  /** Each identity source and the value the handshake gave it (empty when missing). */
+  identity?: Record<string, unknown>
   /** The event the authorizer got; absent when an identity source was missing and it was not called. */
   request?: unknown
   /** `Allow` or `Deny`, once the authorizer has answered with a policy. */
   effect: string | null
+  /** What the authorizer answered (its policy, principalId and context), when it answered with a result. */
+  answer?: unknown
   /** The handshake status it refused with (401, 403, 500); absent when it allowed. */
   status: number | null
   reason: string

@@ -1,9 +1,10 @@
 // The route playground: an API definition, a simulated client and a simulated backend, and for every step what
 // API Gateway would do, as wsgate's engine (engine.js, WebAssembly in a Worker) traces it. The whole state lives
-// in the URL hash, so a link reproduces a case. This module is the client and the backend, and wires the page.
+// in the URL hash, so a link reproduces a case. This module is the client, the authorizer and the backend, and wires
+// the page.
 import examples from './pkg/examples.js'
 import { $, h, pre, setStatus } from './dom.js'
-import { applyState, decode, defaults, readState, save, saveNow, showBackend, showFrames } from './form.js'
+import { applyState, decode, defaults, readState, save, saveNow, showAuthorizer, showBackend, showFrames } from './form.js'
 import { drawGutter, recheck } from './problems.js'
 import { describeFrames, showStep } from './trace.js'
 import { Engine, FUNCTION_TIME_LIMIT_MS, runFunction } from './workers.js'
@@ -30,6 +31,18 @@ function backendOf(state) {
   }
 }
 
+/** The handshake's session options: its query string and its headers, one `Name: value` per line. */
+function handshakeOf(state) {
+  const headers = {}
+  for (const line of state.headers.split('\n')) {
+    if (line.trim() === '') continue
+    const colon = line.indexOf(':')
+    if (colon < 1) throw new Error(`a handshake header is "Name: value", not "${line}"`)
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim()
+  }
+  return state.query === '' ? { headers } : { headers, query: state.query.replace(/^\?/, '') }
+}
+
 /** What the backend answers to one integration call, as step options, and how to show it. */
 async function answer(backend, call) {
   if (backend.kind === 'timeout') return { outcome: { timeout: true }, shown: 'never answers: the integration times out' }
@@ -40,7 +53,12 @@ async function answer(backend, call) {
       event = JSON.parse(event)
     } catch {}
   }
-  const ran = await runFunction(backend.source, event, await engine.call('lambdaContext', call.id))
+  return runAnswer(backend.source, event, call.id)
+}
+
+/** Runs the user's function (the backend's or the authorizer's) on one event, as Lambda would. */
+async function runAnswer(source, event, functionName) {
+  const ran = await runFunction(source, event, await engine.call('lambdaContext', functionName))
   if (ran.timedOut) {
     const message = `Task timed out after ${(FUNCTION_TIME_LIMIT_MS / 1000).toFixed(2)} seconds`
     return { outcome: { functionError: message }, shown: h('span', { className: 'error' }, `your function did not return in time: ${message}`) }
@@ -54,8 +72,15 @@ async function answer(backend, call) {
   return { outcome: { result: ran.result }, shown: ['your function returned', pre(ran.result)] }
 }
 
-/** Runs one step: the engine shows the integration request first, the backend answers it, then the step runs. */
-async function run(step, backend) {
+/**
+ * Runs one step: the engine shows the integration request first, the backend answers it, then the step runs. On
+ * $connect the user's authorizer function, when chosen, answers the authorizer's event before that.
+ */
+async function run(step, backend, authorizer = null) {
+  if (authorizer) {
+    const called = (await engine.call('preview', step)).authorizer
+    if (called?.request) step = { ...step, authorizer: (await runAnswer(authorizer, called.request, called.id)).outcome }
+  }
   const preview = await engine.call('preview', step)
   const call = preview.integration
   if (!call || call.type === 'MOCK') return { trace: await engine.call('step', step), backend: call ? 'MOCK: its templates answer' : null }
@@ -68,10 +93,11 @@ async function send() {
   // What was sent is what the link reproduces.
   saveNow()
   const state = readState()
-  let options, backend
+  let options, backend, handshake
   try {
     options = frameOptions(state)
     backend = backendOf(state)
+    handshake = handshakeOf(state)
   } catch (error) {
     setStatus(error.message)
     return
@@ -80,13 +106,14 @@ async function send() {
   try {
     if (!connected) {
       try {
-        await engine.call('open', state.definition, { connectedAt: Date.now(), seed: crypto.getRandomValues(new Uint32Array(1))[0] })
+        const seed = crypto.getRandomValues(new Uint32Array(1))[0]
+        await engine.call('open', state.definition, { connectedAt: Date.now(), seed, ...handshake })
       } catch (error) {
         setStatus(error.problems ? 'the definition has problems (listed under it): fix them to send' : error.message)
         return
       }
       connected = true
-      const step = await run({ connect: true }, backend)
+      const step = await run({ connect: true }, backend, state.authorizer === 'function' ? state.authorizerFunction : null)
       showStep('a new connection: $connect', null, step)
       if (step.trace.handshake?.status !== 101) {
         connected = false
@@ -143,6 +170,9 @@ for (const name of Object.keys(examples)) {
   )
 }
 for (const radio of document.querySelectorAll('input[name=backend]')) radio.addEventListener('change', showBackend)
+for (const radio of document.querySelectorAll('input[name=authorizer]')) radio.addEventListener('change', showAuthorizer)
+// A new handshake takes a new connection.
+for (const field of ['query', 'headers']) $(field).addEventListener('input', () => (connected = false))
 $('frames').addEventListener('change', showFrames)
 $('send').addEventListener('click', send)
 $('disconnect').addEventListener('click', () => disconnect({ code: 1000, reason: '' }).catch((e) => setStatus(e.message)))

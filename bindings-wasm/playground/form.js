@@ -1,4 +1,4 @@
-// The form's state: what the definition, message, framing and backend fields hold, the defaults, and the URL hash
+// The form's state: what the definition, message, framing, handshake, authorizer and backend fields hold, the defaults, and the URL hash
 // that keeps the whole case, so that a link reproduces it.
 import examples from './pkg/examples.js'
 import { $, setStatus } from './dom.js'
@@ -11,6 +11,17 @@ async (event) => {
   const { routeKey, connectionId } = event.requestContext
   return { statusCode: 200, body: JSON.stringify({ routeKey, connectionId, got: event.body ?? null }) }
 }`
+const DEFAULT_AUTHORIZER = `// A Lambda REQUEST authorizer: the event has the handshake's headers, query string and methodArn.
+async (event) => {
+  const token = event.queryStringParameters?.token ?? ''
+  if (token === '') throw new Error('Unauthorized')
+  const effect = token.startsWith('user-') ? 'Allow' : 'Deny'
+  return {
+    principalId: token,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] },
+    context: { plan: 'pro' },
+  }
+}`
 const DEFAULT_RESULT = '{"statusCode": 200, "body": "hello from the backend"}'
 export const defaults = {
   definition: examples.chat,
@@ -20,6 +31,10 @@ export const defaults = {
   backend: 'function',
   function: DEFAULT_FUNCTION,
   result: DEFAULT_RESULT,
+  query: '',
+  headers: '',
+  authorizer: 'allow',
+  authorizerFunction: DEFAULT_AUTHORIZER,
 }
 
 export function readState() {
@@ -31,6 +46,10 @@ export function readState() {
     backend: document.querySelector('input[name=backend]:checked').value,
     function: $('function').value,
     result: $('result').value,
+    query: $('query').value,
+    headers: $('headers').value,
+    authorizer: document.querySelector('input[name=authorizer]:checked').value,
+    authorizerFunction: $('authorizer-function').value,
   }
 }
 
@@ -42,6 +61,11 @@ export function applyState(state) {
   document.querySelector(`input[name=backend][value=${state.backend}]`).checked = true
   $('function').value = state.function
   $('result').value = state.result
+  $('query').value = state.query
+  $('headers').value = state.headers
+  document.querySelector(`input[name=authorizer][value=${state.authorizer}]`).checked = true
+  $('authorizer-function').value = state.authorizerFunction
+  showAuthorizer()
   showBackend()
   showFrames()
 }
@@ -65,6 +89,7 @@ export function decode(hash) {
     }
     if (!['text', 'fragments', 'padTo', 'binary'].includes(state.frames)) state.frames = 'text'
     if (!['function', 'result', 'timeout'].includes(state.backend)) state.backend = 'function'
+    if (!['allow', 'function'].includes(state.authorizer)) state.authorizer = 'allow'
     return state
   } catch {
     return null
@@ -96,6 +121,10 @@ export function showBackend() {
     result: 'What the integration returns: a Lambda result, or {"statusCode", "headers", "body"} for HTTP integrations.',
     timeout: 'Every call times out, as an integration past its timeoutInMillis.',
   }[kind]
+}
+
+export function showAuthorizer() {
+  $('authorizer-function').hidden = document.querySelector('input[name=authorizer]:checked').value !== 'function'
 }
 
 export function showFrames() {

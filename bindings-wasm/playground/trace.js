@@ -18,14 +18,15 @@ function routeWhy(trace) {
 
 function authorizerOf({ authorizer }) {
   if (!authorizer) return null
-  const { id, request, effect, status, reason, context } = authorizer
+  const { id, identity, request, answer, effect, status, reason, context } = authorizer
   const verdict = status
     ? h('span', { className: 'invalid' }, `refused with ${status}`)
     : h('span', { className: 'valid' }, 'allowed')
   return [
     code(id), ' ', verdict, effect ? ` · policy ${effect}` : '', ` · ${reason}`,
-    // The simulated authorizer allows; its event is what a real one would get.
-    request ? pre(request) : '',
+    identity ? h('div', {}, 'identity sources: ', pre(identity)) : '',
+    request ? h('div', {}, 'its event: ', pre(request)) : '',
+    answer ? h('div', {}, 'its answer: ', pre(answer)) : '',
     context ? h('div', {}, 'context of every later event: ', pre(context)) : '',
   ]
 }

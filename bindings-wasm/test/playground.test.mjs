@@ -208,6 +208,43 @@ routes:
   await page.close()
 })
 
+test("the user's authorizer function reads the handshake's token: Deny is 403, Allow passes its context on", async () => {
+  const page = await open()
+  await page.fill('#definition', `name: guarded
+routeSelectionExpression: $request.body.action
+authorizers:
+  tokens: { authorizerType: REQUEST, identitySource: [route.request.querystring.token] }
+integrations:
+  whoami: { integrationType: AWS_PROXY }
+routes:
+  $connect: { target: integrations/whoami, authorizationType: CUSTOM, authorizerId: tokens }
+  $default: { target: integrations/whoami }
+`)
+  await page.check('input[name=authorizer][value=function]')
+  const connectStep = () => page.locator('.step', { has: page.locator('h3', { hasText: '$connect' }) }).first()
+  await page.fill('#query', 'token=guest')
+  await send(page, '{"action":"hi"}')
+  const denied = await connectStep().locator('.authorizer').textContent()
+  assert.match(denied, /tokens refused with 403 · policy Deny/)
+  assert.match(denied, /"route\.request\.querystring\.token": "guest"/)
+  assert.match(denied, /"Effect": "Deny"/)
+  assert.match(await connectStep().locator('.received').textContent(), /HTTP 403/)
+
+  await page.fill('#query', 'token=user-ann')
+  const message = await send(page, '{"action":"hi"}')
+  assert.match(await connectStep().locator('.authorizer').textContent(), /tokens allowed · policy Allow/)
+  // The message's event carries what the authorizer allowed with.
+  const request = await message.locator('.request').textContent()
+  assert.match(request, /"principalId": "user-ann"/)
+  assert.match(request, /"plan": "pro"/)
+
+  await page.fill('#query', '')
+  await send(page, '{"action":"hi"}')
+  assert.match(await connectStep().locator('.authorizer').textContent(), /refused with 401 · the identity source route\.request\.querystring\.token is missing/)
+  assert.deepEqual(page.errors, [])
+  await page.close()
+})
+
 test('the URL hash holds the whole case: a link shows the same trace', async () => {
   const page = await open()
   await page.click('#examples button:text-is("mock-templates")')

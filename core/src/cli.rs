@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use crate::config::{FunctionCode, IntegrationType, IntegrationUri, TemplateOptions};
-use crate::engine::{simulate, SimulateOptions};
+use crate::engine::{Engine, Session, SessionOptions, SimulateOptions, StepOptions, Trace};
 use crate::server::ServeOptions;
 use crate::Api;
 
@@ -45,17 +46,120 @@ enum Command {
         #[command(flatten)]
         template: TemplateOptions,
     },
-    /// Print, as JSON, what the gateway does with one message, without opening a socket.
+    /// Print, as JSON, what the gateway does with one message, without opening a socket (or, without `--message`,
+    /// with the handshake: `$connect` and its authorizer).
     Route {
         file: PathBuf,
         #[command(flatten)]
         template: TemplateOptions,
-        /// The message text the client sends.
+        /// The message text the client sends, once connected.
         #[arg(long)]
-        message: String,
+        message: Option<String>,
         #[command(flatten)]
         options: SimulateOptions,
+        #[command(flatten)]
+        connect: ConnectArgs,
     },
+}
+
+/// How `wsgate route`'s client connects, and what `$connect`'s authorizer answers.
+#[derive(clap::Args)]
+struct ConnectArgs {
+    /// A handshake header, `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    headers: Vec<(String, String)>,
+    /// The handshake's query string, e.g. `token=abc&room=1`.
+    #[arg(long)]
+    query: Option<String>,
+    /// The access key whose SigV4 signature the handshake carries (for an `AWS_IAM` `$connect`).
+    #[arg(long)]
+    access_key: Option<String>,
+    /// What the authorizer returns (its principalId, policyDocument and context); without any `--authorizer-*`
+    /// option it allows, with principalId `user`.
+    #[arg(long, value_name = "JSON", value_parser = crate::engine::parse_json, conflicts_with_all = ["authorizer_error", "authorizer_timeout"])]
+    authorizer_result: Option<serde_json::Value>,
+    /// The authorizer fails with this errorMessage (`Unauthorized` is a 401, anything else a 500).
+    #[arg(long, value_name = "MSG", conflicts_with = "authorizer_timeout")]
+    authorizer_error: Option<String>,
+    /// The authorizer does not answer in time.
+    #[arg(long)]
+    authorizer_timeout: bool,
+}
+
+impl ConnectArgs {
+    fn session(&self) -> SessionOptions {
+        SessionOptions {
+            headers: self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().into()))
+                .collect(),
+            query: self.query.clone(),
+            access_key: self.access_key.clone(),
+            ..SessionOptions::default()
+        }
+    }
+
+    fn authorizer(&self) -> SimulateOptions {
+        SimulateOptions {
+            result: self.authorizer_result.clone(),
+            function_error: self.authorizer_error.clone(),
+            timeout: self.authorizer_timeout,
+            ..SimulateOptions::default()
+        }
+    }
+}
+
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err("a header is `Name: value`".into()),
+    }
+}
+
+/// `wsgate route`: the handshake's trace, or, once it is accepted, the message's. A refused handshake prints its
+/// trace and exits 1, as the message was never sent.
+fn route(
+    api: Api,
+    message: Option<&str>,
+    options: SimulateOptions,
+    client: &ConnectArgs,
+) -> Outcome {
+    let json = |trace: &Trace| serde_json::to_string_pretty(trace).expect("a trace is JSON");
+    let mut session = Session::new(Arc::new(Engine::new(api)), client.session());
+    let connect = StepOptions {
+        authorizer: Some(client.authorizer()),
+        simulate: if message.is_some() {
+            SimulateOptions::default()
+        } else {
+            options.clone()
+        },
+        ..StepOptions::default()
+    };
+    let connected = session.connect(&connect).expect("a new session connects");
+    let status = connected.handshake.as_ref().map_or(101, |h| h.status);
+    match message {
+        None => Outcome::out(json(&connected)),
+        Some(_) if status != 101 => Outcome::Done {
+            stdout: json(&connected),
+            stderr: format!(
+                "$connect refused the handshake with {status}, so the message was not sent"
+            ),
+            code: 1,
+        },
+        Some(message) => match session.message(
+            message,
+            &StepOptions {
+                simulate: options,
+                ..StepOptions::default()
+            },
+        ) {
+            Ok(trace) => Outcome::out(json(&trace)),
+            Err(e) => Outcome::fail(e.to_string()),
+        },
+    }
 }
 
 /// What `wsgate convert` writes.
@@ -232,18 +336,11 @@ where
             template,
             message,
             options,
-        } => {
-            let api = match Api::from_path_with(&file, &template) {
-                Ok(api) => api,
-                Err(e) => return Outcome::fail(e.to_string()),
-            };
-            match simulate(api, &message, &options) {
-                Ok(trace) => {
-                    Outcome::out(serde_json::to_string_pretty(&trace).expect("a trace is JSON"))
-                }
-                Err(e) => Outcome::fail(e.to_string()),
-            }
-        }
+            connect,
+        } => match Api::from_path_with(&file, &template) {
+            Ok(api) => route(api, message.as_deref(), options, &connect),
+            Err(e) => Outcome::fail(e.to_string()),
+        },
         Command::Serve(args) => match Api::from_path_with(&args.file, &args.template) {
             Ok(api) => {
                 let (template_handlers, functions, environment) =
@@ -502,7 +599,7 @@ routes:
     fn usage_errors_exit_2_and_help_exits_0_on_stdout() {
         let (stdout, stderr, code) = done(run(["wsgate", "route"], Host::Binary));
         assert_eq!((stdout.as_str(), code), ("", 2));
-        assert!(stderr.contains("--message"), "{stderr}");
+        assert!(stderr.contains("<FILE>"), "{stderr}");
         let (stdout, stderr, code) = done(run(["wsgate", "--help"], Host::Binary));
         assert_eq!((stderr.as_str(), code), ("", 0));
         assert!(stdout.contains("serve"), "{stdout}");

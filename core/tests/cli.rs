@@ -75,3 +75,64 @@ fn output_into_a_closed_pipe_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(output.status.success(), "{stderr}");
 }
+
+#[test]
+fn route_shows_the_authorizer_step_and_sends_the_message_only_once_connected() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let route = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_wsgate"))
+            .args(["route", "examples/authorizer/template.yaml"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), trace)
+    };
+    let deny = r#"{"principalId": "guest", "policyDocument": {"Version": "2012-10-17", "Statement":
+        [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": "*"}]}}"#;
+    let (code, denied) = route(&["--query", "token=guest", "--authorizer-result", deny]);
+    assert_eq!(code, Some(0));
+    assert_eq!(denied["handshake"]["status"], 403);
+    let step = &denied["authorizer"];
+    assert_eq!(step["identity"]["route.request.querystring.token"], "guest");
+    assert_eq!(step["request"]["queryStringParameters"]["token"], "guest");
+    assert_eq!(step["answer"]["principalId"], "guest");
+    assert_eq!(step["effect"], "Deny");
+
+    let (code, unauthorized) = route(&[
+        "--header",
+        "X-Client: test",
+        "--query",
+        "token=x",
+        "--authorizer-error",
+        "Unauthorized",
+        "--message",
+        "{}",
+    ]);
+    assert_eq!(code, Some(1), "a refused handshake sends no message");
+    assert_eq!(unauthorized["handshake"]["status"], 401);
+    assert_eq!(
+        unauthorized["authorizer"]["request"]["headers"]["X-Client"],
+        "test"
+    );
+
+    let allow = r#"{"principalId": "ann", "context": {"plan": "pro", "seats": 3},
+        "policyDocument": {"Version": "2012-10-17", "Statement":
+        [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": "*"}]}}"#;
+    let (code, message) = route(&[
+        "--query",
+        "token=user-ann",
+        "--authorizer-result",
+        allow,
+        "--message",
+        "{}",
+    ]);
+    assert_eq!(code, Some(0));
+    let authorizer = &message["integration"]["request"]["requestContext"]["authorizer"];
+    assert_eq!(authorizer["principalId"], "ann");
+    assert_eq!(
+        authorizer["seats"], "3",
+        "context values reach later events as strings"
+    );
+}

@@ -17,8 +17,12 @@ class _AuthorizerStepRequired(TypedDict):
 
 class AuthorizerStep(_AuthorizerStepRequired, total=False):
     """What the authorizer step decided, for the trace."""
+    identity: Dict[str, Any]
+    """Each identity source and the value the handshake gave it (empty when missing)."""
     request: Any
     """The event the authorizer got; absent when an identity source was missing and it was not called."""
+    answer: Any
+    """What the authorizer answered (its policy, principalId and context), when it answered with a result."""
 
 
 class _ClientCloseRequired(TypedDict):

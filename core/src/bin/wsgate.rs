@@ -87,9 +87,9 @@ fn main() -> ExitCode {
             if !stderr.is_empty() {
                 eprintln!("{}", stderr.trim_end());
             }
-            match stdout.is_empty() {
-                false if code == 0 => print(stdout.trim_end()),
-                _ => ExitCode::from(code),
+            match stdout.is_empty() || print(stdout.trim_end()) == ExitCode::SUCCESS {
+                true => ExitCode::from(code),
+                false => ExitCode::FAILURE,
             }
         }
         Outcome::Serve { args, .. } if args.handlers.is_some() => {

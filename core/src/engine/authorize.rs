@@ -21,11 +21,17 @@ pub const AUTHORIZER_TIMEOUT_MS: u32 = 10_000;
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizerStep {
     pub id: String,
+    /// Each identity source and the value the handshake gave it (empty when missing).
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub identity: Map<String, Value>,
     /// The event the authorizer got; absent when an identity source was missing and it was not called.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<Value>,
     /// `Allow` or `Deny`, once the authorizer has answered with a policy.
     pub effect: Option<String>,
+    /// What the authorizer answered (its policy, principalId and context), when it answered with a result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Value>,
     /// The handshake status it refused with (401, 403, 500); absent when it allowed.
     pub status: Option<u16>,
     pub reason: String,
@@ -38,8 +44,10 @@ impl AuthorizerStep {
     pub(super) fn refused(id: &str, status: u16, reason: impl Into<String>) -> Self {
         Self {
             id: id.into(),
+            identity: Map::new(),
             request: None,
             effect: None,
+            answer: None,
             status: Some(status),
             reason: reason.into(),
             context: None,
@@ -63,31 +71,39 @@ impl Engine {
             ..Inputs::default()
         };
         let context = vars.context(&self.api);
-        let missing = authorizer
+        let identity: Map<String, Value> = authorizer
             .identity
             .iter()
-            .find(|source| super::source_value(&source.value, &inputs, &context).is_empty());
+            .map(|source| {
+                let value = super::source_value(&source.value, &inputs, &context);
+                (source.source.clone(), Value::String(value))
+            })
+            .collect();
+        let missing = identity
+            .iter()
+            .find(|(_, value)| value.as_str().is_some_and(str::is_empty));
         let mut decision = Decision {
             route_key: Some(route.key.clone()),
             ..Decision::default()
         };
-        if let Some(source) = missing {
-            decision.authorizer = Some(AuthorizerStep::refused(
-                &authorizer.id,
-                401,
-                format!(
-                    "the identity source {} is missing or empty, so the authorizer was not called",
-                    source.source
-                ),
-            ));
+        if let Some((source, _)) = missing {
+            let reason = format!(
+                "the identity source {source} is missing or empty, so the authorizer was not called"
+            );
+            decision.authorizer = Some(AuthorizerStep {
+                identity,
+                ..AuthorizerStep::refused(&authorizer.id, 401, reason)
+            });
             decision.actions.push(Action::Reject { status: 401 });
             return decision;
         }
         let request = self.authorizer_event(conn, &vars);
         decision.authorizer = Some(AuthorizerStep {
             id: authorizer.id.clone(),
+            identity,
             request: Some(request.clone()),
             effect: None,
+            answer: None,
             status: None,
             reason: "called".into(),
             context: None,
@@ -126,8 +142,13 @@ impl Engine {
         };
         let mut step = AuthorizerStep {
             id,
+            identity: Map::new(),
             request: None,
             effect,
+            answer: match &outcome {
+                Outcome::Result(answer) => Some(answer.clone()),
+                _ => None,
+            },
             status: None,
             reason: String::new(),
             context: None,

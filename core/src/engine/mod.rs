@@ -29,6 +29,8 @@ pub use event::{forwarded_headers, EventType};
 pub(crate) use ids::civil;
 pub use ids::{clf_time, iso_time, Ids};
 pub use lambda_context::LambdaContext;
+#[cfg(feature = "cli")]
+pub(crate) use session::parse_json;
 pub use session::{
     options, simulate, ClientClose, Close, Handshake, Session, SessionError, SessionOptions,
     SimulateOptions, Step, StepAction, StepOptions, Trace,

@@ -78,7 +78,7 @@ pub struct SimulateOptions {
 }
 
 #[cfg(feature = "cli")]
-fn parse_json(text: &str) -> Result<Value, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
@@ -379,6 +379,7 @@ impl Session {
         };
         let mut next = self.engine.complete(pending, outcome);
         if let (Some(called), Some(done)) = (decision.authorizer, next.authorizer.as_mut()) {
+            done.identity = called.identity;
             done.request = called.request;
         }
         if let Some(context) = next.authorizer.as_ref().and_then(|a| a.context.clone()) {

@@ -1,4 +1,4 @@
-"""A SAM template's Lambda REQUEST authorizer, served two ways: in-process under the Python package's `wsgate serve`,
+"""A SAM template's Lambda REQUEST authorizer (examples/authorizer), served two ways: in-process under the Python package's `wsgate serve`,
 and behind a Lambda Invoke API (the binary with `--lambda-endpoint`). `websockets` clients send their token in the
 query string."""
 
@@ -12,11 +12,12 @@ import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
 
-from conftest import HERE, ROOT
+from conftest import ROOT
 
 import lambda_invoke  # noqa: E402  (conftest puts scripts/ on the path)
 
-TEMPLATE = str(HERE / "authorized.yaml")
+EXAMPLE = ROOT / "examples" / "authorizer"
+TEMPLATE = str(EXAMPLE / "template.yaml")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 BINARY = os.environ.get("WSGATE_BIN", str(ROOT / "target" / "debug" / "wsgate"))
 
@@ -27,7 +28,7 @@ def gateway_url(request):
     if request.param == "in-process":
         command = [PYTHON, "-m", "wsgate", "serve", TEMPLATE, "--port", "0"]
     else:
-        invoke_url, invoke_server = lambda_invoke.start(HERE / "authorizers.py")
+        invoke_url, invoke_server = lambda_invoke.start(EXAMPLE / "authorizers.py")
         command = [BINARY, "serve", TEMPLATE, "--port", "0", "--lambda-endpoint", invoke_url]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()  # blocks until wsgate accepts connections

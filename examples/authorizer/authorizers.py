@@ -1,4 +1,4 @@
-"""The Lambda functions of authorized.yaml, written as AWS's samples write a WebSocket REQUEST authorizer."""
+"""The Lambda functions of template.yaml, written as AWS's samples write a WebSocket REQUEST authorizer."""
 
 import json
 
