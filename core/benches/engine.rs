@@ -2,6 +2,9 @@
 //! draft-4 validation, the full engine on a proxy route, selection + validation + MOCK templates, and what a
 //! throttled stage adds (a token bucket per route).
 //! `cargo bench -p wsgate-core --bench engine`
+//!
+//! With `WSGATE_COUNT=CASE:N` the binary instead runs one engine case N times and exits, for an instruction count
+//! under callgrind that does not depend on the machine's load: `bash scripts/instructions.sh`.
 
 use std::hint::black_box;
 
@@ -118,16 +121,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(templated.message(&conn, &req, black_box(MESSAGE))))
     });
 
-    // Throttling: the same route with the stage's defaultRouteSettings, limits no message reaches (the bucket's
-    // time stays ahead of a fixed clock only by the burst), so every message pays a token's compare-and-swap.
-    let throttled = Engine::new(
-        Api::from_str(&CHAT.replace(
-            "routes:\n",
-            "defaultRouteSettings: {throttlingBurstLimit: 2000000000, throttlingRateLimit: 1000000000}\nroutes:\n",
-        ))
-        .unwrap(),
-    );
-    assert!(throttled.api().routes["$default"].throttle.is_some());
+    let throttled = throttled_engine();
     let mut clock = req.clone();
     c.bench_function("engine: selection + MOCK templates, throttled stage", |b| {
         b.iter(|| {
@@ -148,5 +142,48 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// The chat example with the stage's defaultRouteSettings at limits no message reaches (the bucket's time stays
+/// ahead of the clock only by the burst), so every message pays a token's compare-and-swap.
+fn throttled_engine() -> Engine {
+    let engine = Engine::new(
+        Api::from_str(&CHAT.replace(
+            "routes:\n",
+            "defaultRouteSettings: {throttlingBurstLimit: 2000000000, throttlingRateLimit: 1000000000}\nroutes:\n",
+        ))
+        .unwrap(),
+    );
+    assert!(engine.api().routes["$default"].throttle.is_some());
+    engine
+}
+
+/// `WSGATE_COUNT=CASE:N`: one engine case, N messages, nothing else (see the module's comment).
+fn count(case: &str, n: u64) {
+    let (conn, mut req) = (connection(), request());
+    let other = r#"{"action":"dance","message":"Hello everyone, the meeting moves to room 4 at three o'clock!!!!!!!!!"}"#;
+    let (engine, message) = match case {
+        "mock" => (Engine::new(Api::from_str(CHAT).unwrap()), other),
+        "mock-throttled" => (throttled_engine(), other),
+        "mock-validated" => (Engine::new(templated_api()), MESSAGE),
+        "proxy" => (Engine::new(Api::from_str(CHAT).unwrap()), MESSAGE),
+        _ => panic!("CASE is mock, mock-throttled, mock-validated or proxy"),
+    };
+    for _ in 0..n {
+        req.time_ms += 1;
+        black_box(engine.message(&conn, &req, black_box(message)));
+    }
+}
+
 criterion_group!(engine, benches);
-criterion_main!(engine);
+
+fn main() {
+    match std::env::var("WSGATE_COUNT") {
+        Ok(spec) => {
+            let (case, n) = spec.split_once(':').expect("WSGATE_COUNT is CASE:N");
+            count(case, n.parse().expect("N is a number"));
+        }
+        Err(_) => {
+            engine();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}
