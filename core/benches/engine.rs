@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use serde_json::Value;
 use wsgate_core::config::Route;
 use wsgate_core::engine::throttle::{Bucket, ThrottleLimits};
