@@ -1,7 +1,8 @@
-//! The baseline for the benchmarks: a hand-written tokio-tungstenite server doing the same job as wsgate's echo
-//! route (parse the JSON, route on `action`, check it, send the message back), and nothing else.
+//! The Rust baselines of the benchmarks, hand-written on tokio-tungstenite: by default a minimal router doing the
+//! job of wsgate's echo route (parse the JSON, route on `action`, send the message back), and with `--raw` an echo
+//! that parses nothing. Each reads with a 4 KiB buffer, as a small server would.
 //!
-//! `cargo run --release -p wsgate-core --example echo_server` prints `listening on ws://127.0.0.1:PORT/`.
+//! `cargo run --release -p wsgate-core --example echo_server [-- --raw]` prints `listening on ws://127.0.0.1:PORT/`.
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpListener;
@@ -10,6 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    let raw = std::env::args().any(|a| a == "--raw");
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     println!("listening on ws://{}/", listener.local_addr()?);
     loop {
@@ -26,13 +28,16 @@ async fn main() -> std::io::Result<()> {
                 let Message::Text(text) = message else {
                     continue;
                 };
-                let body: serde_json::Value = match serde_json::from_str(&text) {
-                    Ok(v) => v,
-                    Err(_) => continue,
+                let routed = raw || {
+                    let body: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+                    body.as_ref().and_then(|b| b.get("action")?.as_str()) == Some("echo")
                 };
-                if body.get("action").and_then(|a| a.as_str()) == Some("echo")
-                    && ws.send(Message::Text(text)).await.is_err()
-                {
+                let reply = if routed {
+                    Message::Text(text)
+                } else {
+                    Message::text(r#"{"message": "Forbidden"}"#)
+                };
+                if ws.send(reply).await.is_err() {
                     break;
                 }
             }

@@ -1,13 +1,16 @@
 //! A WebSocket load generator for two-way echo routes, bounded in messages and time. It measures messages/s,
-//! latency percentiles and, given the server's pid, the server's CPU time per message and its memory per idle
-//! connection (from /proc).
+//! latency percentiles and, given the server's pid, the server's CPU time per message (in all, and per thread name,
+//! so that a Node or Python server's language thread shows apart) and its memory per idle connection (from /proc).
 //!
 //! ```sh
 //! cargo run --release -p wsgate-core --example loadgen -- URL [--connections 100] [--messages 2000] \
-//!     [--size 60] [--in-flight 8] [--seconds 60] [--pid PID] [--idle 5000]
+//!     [--size 60] [--in-flight 8] [--seconds 60] [--threads 1] [--pid PID] [--idle 5000]
 //! ```
 //! Each message is `{"action":"echo","n":N,"pad":"..."}` of `--size` bytes; the server must send it back.
+//! `--threads 2` runs the generator on two threads: when that gives no more messages/s than one, the generator is
+//! not what limits the server.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -20,6 +23,7 @@ struct Options {
     size: usize,
     in_flight: usize,
     seconds: u64,
+    threads: usize,
     pid: Option<u32>,
     idle: usize,
 }
@@ -33,6 +37,7 @@ fn options() -> Options {
         size: 60,
         in_flight: 8,
         seconds: 60,
+        threads: 1,
         pid: None,
         idle: 0,
     };
@@ -48,6 +53,7 @@ fn options() -> Options {
             "--size" => o.size = value() as usize,
             "--in-flight" => o.in_flight = value() as usize,
             "--seconds" => o.seconds = value(),
+            "--threads" => o.threads = value() as usize,
             "--pid" => o.pid = Some(value() as u32),
             "--idle" => o.idle = value() as usize,
             url => o.url = url.to_string(),
@@ -57,9 +63,9 @@ fn options() -> Options {
     o
 }
 
-/// utime + stime of a process, in seconds (Linux /proc).
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+/// utime + stime of one thread of a process, in seconds (Linux /proc).
+fn cpu_seconds(stat_path: &str) -> f64 {
+    let stat = std::fs::read_to_string(stat_path).unwrap_or_default();
     let fields: Vec<&str> = stat
         .rsplit(')')
         .next()
@@ -70,6 +76,24 @@ fn cpu_seconds(pid: u32) -> f64 {
         f.iter().filter_map(|v| v.parse::<f64>().ok()).sum()
     });
     ticks / 100.0
+}
+
+/// CPU seconds of a process: all its threads' (living and ended), and each living thread's by name (Node's
+/// JavaScript thread is `node`, Python's main thread `python`, the packages' own threads `wsgate-*`, tokio's
+/// `tokio-runtime-w`), so that the language's thread shows apart from the gateway's.
+fn process_cpu(pid: u32) -> (f64, BTreeMap<String, f64>) {
+    let mut threads = BTreeMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        *threads.entry(name.trim().to_string()).or_insert(0.0) +=
+            cpu_seconds(&path.join("stat").to_string_lossy());
+    }
+    (cpu_seconds(&format!("/proc/{pid}/stat")), threads)
 }
 
 /// Resident memory of a process, in KiB.
@@ -137,34 +161,50 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// Opens `--idle` connections in two halves and prints the server's memory per connection after each, counted from
+/// its resident memory before the first.
 async fn idle_memory(o: &Options, pid: u32) {
     let before = rss_kib(pid);
     let mut sockets = Vec::with_capacity(o.idle);
-    for _ in 0..o.idle {
-        sockets.push(
-            tokio_tungstenite::connect_async(&o.url)
-                .await
-                .expect("connects")
-                .0,
+    for target in [o.idle / 2, o.idle] {
+        while sockets.len() < target {
+            sockets.push(
+                tokio_tungstenite::connect_async(&o.url)
+                    .await
+                    .expect("connects")
+                    .0,
+            );
+        }
+        // Every handshake has completed; the server has allocated all it will for an idle connection.
+        let after = rss_kib(pid);
+        println!(
+            "idle connections: {target}  server RSS: {before} KiB -> {after} KiB  per connection: {:.1} KiB",
+            (after.saturating_sub(before)) as f64 / target as f64
         );
     }
-    // Every handshake has completed; the server has allocated all it will for an idle connection.
-    let after = rss_kib(pid);
-    println!(
-        "idle connections: {}  server RSS: {before} KiB -> {after} KiB  per connection: {:.1} KiB",
-        o.idle,
-        (after.saturating_sub(before)) as f64 / o.idle as f64
-    );
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+fn main() {
     let o = options();
+    let runtime = match o.threads {
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build(),
+    }
+    .expect("a runtime");
+    runtime.block_on(run(o));
+}
+
+async fn run(o: Options) {
     if o.idle > 0 {
         return idle_memory(&o, o.pid.expect("--idle needs --pid")).await;
     }
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
-    let cpu_before = o.pid.map(cpu_seconds);
+    let cpu_before = o.pid.map(process_cpu);
     let started = Instant::now();
     let tasks: Vec<_> = (0..o.connections)
         .map(|_| {
@@ -185,18 +225,25 @@ async fn main() {
     latencies.sort();
     let total = latencies.len();
     let expected = o.connections * o.messages;
+    let per_message = |seconds: f64| format!("{:.2}", seconds * 1e6 / total.max(1) as f64);
     let cpu = match (o.pid, cpu_before) {
-        (Some(pid), Some(before)) => format!(
-            "{:.2}",
-            (cpu_seconds(pid) - before) * 1e6 / total.max(1) as f64
-        ),
+        (Some(pid), Some((all, threads))) => {
+            let (all_after, threads_after) = process_cpu(pid);
+            let busy: Vec<String> = threads_after
+                .iter()
+                .map(|(name, after)| (name, after - threads.get(name).unwrap_or(&0.0)))
+                .filter(|(_, spent)| *spent > 0.0)
+                .map(|(name, spent)| format!("{name} {}", per_message(spent)))
+                .collect();
+            format!("{} ({})", per_message(all_after - all), busy.join(", "))
+        }
         _ => "-".into(),
     };
     println!(
-        "messages: {total}/{expected}  msgs/s: {:.0}  p50 ms: {:.2}  p99 ms: {:.2}  server CPU us/msg: {cpu}",
+        "messages: {total}/{expected}  msgs/s: {:.0}  p50 us: {:.0}  p99 us: {:.0}  server CPU us/msg: {cpu}",
         total as f64 / elapsed,
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
+        percentile(&latencies, 0.50) * 1000.0,
+        percentile(&latencies, 0.99) * 1000.0,
     );
     if total < expected {
         std::process::exit(1);
