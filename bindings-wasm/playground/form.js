@@ -1,5 +1,5 @@
-// The form's state: what the definition, message, framing, handshake, authorizer and backend fields hold, the defaults, and the URL hash
-// that keeps the whole case, so that a link reproduces it.
+// The form's state: what the definition, message, framing, handshake, authorizer and backend fields hold, the
+// defaults, and the URL hash that keeps the whole case, so that a link reproduces it.
 import examples from './pkg/examples.js'
 import { $, setStatus } from './dom.js'
 import { FUNCTION_TIME_LIMIT_MS } from './workers.js'
