@@ -215,7 +215,8 @@ def test_every_wsgate_command_prints_the_same_and_exits_the_same(python_env, nod
         "broken": ["check", project / "broken.yaml"],
         "ok": ["check", project / "api.yaml"],
         "route": ["route", project / "api.yaml", "--message", '{"action":"echo","x":1}'],
-        "usage": ["route", project / "api.yaml"],
+        "handshake": ["route", project / "api.yaml"],
+        "usage": ["route", project / "api.yaml", "--authorizer-error", "Unauthorized", "--authorizer-timeout"],
         "missing": ["check", project / "missing.yaml"],
     }
     runs = {name: {case: sh(*command, *args, cwd=node_project, check=False)
@@ -225,7 +226,8 @@ def test_every_wsgate_command_prints_the_same_and_exits_the_same(python_env, nod
     assert binary["broken"].returncode == 1 and "routes.echo.target" in binary["broken"].stderr
     assert (binary["ok"].returncode, binary["ok"].stdout) == (0, "ok\n")
     assert json.loads(binary["route"].stdout)["send"] == ['echo {"action":"echo","x":1}']
-    assert binary["usage"].returncode == 2 and "--message" in binary["usage"].stderr
+    assert json.loads(binary["handshake"].stdout)["handshake"]["status"] == 101
+    assert binary["usage"].returncode == 2 and "--authorizer-timeout" in binary["usage"].stderr
     assert binary["missing"].returncode == 1 and "missing.yaml" in binary["missing"].stderr
     for name, outputs in runs.items():
         for case, done in outputs.items():
