@@ -65,17 +65,16 @@ pub enum HeadError {
 
 /// Reads until a whole head has arrived; returns it and every byte read so far (head and whatever followed).
 pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Result<(Head, Vec<u8>), HeadError> {
+    // Read straight into the buffer, which grows as needed: no chunk on the connection task's stack.
     let mut buf = Vec::with_capacity(1024);
     loop {
-        let mut chunk = [0u8; 4096];
         let n = stream
-            .read(&mut chunk)
+            .read_buf(&mut buf)
             .await
             .map_err(|_| HeadError::Closed)?;
         if n == 0 {
             return Err(HeadError::Closed);
         }
-        buf.extend_from_slice(&chunk[..n]);
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut request = httparse::Request::new(&mut headers);
         match request.parse(&buf) {

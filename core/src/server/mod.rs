@@ -30,6 +30,7 @@ mod tls;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -166,39 +167,67 @@ impl Shared {
         let started = Instant::now();
         let Decision {
             route_key,
-            invocation,
-            pending,
+            invocation: Some(invocation),
+            pending: Some(pending),
             integration_response,
             mut actions,
             ..
-        } = decision;
+        } = decision
+        else {
+            return self.answer(decision, conn);
+        };
         let route = route_key.as_deref().unwrap_or("-");
-        let mut status = integration_response.map(|r| r.status);
-        let integration = invocation.as_ref().map(|i| i.id.clone());
-        if let (Some(pending), Some(invocation)) = (pending, invocation) {
-            let api = self.engine.api();
-            // The invocation moves into the call: a handler gets its event without a copy.
-            let outcome = self
-                .invoker
-                .invoke(api, invocation, route, conn, &request.request_id)
-                .await;
-            if let crate::engine::Outcome::Failed(reason) = &outcome {
-                tracing::warn!(connection = %conn.connection_id, integration = integration.as_deref().unwrap_or("-"), %reason, "integration failed");
-            }
-            let done = self.engine.complete(pending, outcome);
-            status = done.integration_response.map(|r| r.status).or(status);
-            actions.extend(done.actions);
+        let integration = invocation.id.clone();
+        // The invocation moves into the call: a handler gets its event without a copy.
+        let outcome = self
+            .invoker
+            .invoke(
+                self.engine.api(),
+                invocation,
+                route,
+                conn,
+                &request.request_id,
+            )
+            .await;
+        if let crate::engine::Outcome::Failed(reason) = &outcome {
+            tracing::warn!(connection = %conn.connection_id, %integration, %reason, "integration failed");
         }
-        tracing::info!(
-            connection = %conn.connection_id,
-            route,
-            integration = integration.as_deref().unwrap_or("-"),
-            status = status.unwrap_or(0),
-            latency_ms = started.elapsed().as_millis() as u64,
-            "route"
-        );
+        let done = self.engine.complete(pending, outcome);
+        let status = done
+            .integration_response
+            .or(integration_response)
+            .map(|r| r.status);
+        actions.extend(done.actions);
+        log_route(conn, route, &integration, status, started);
         actions
     }
+
+    /// The actions of a decision that needs no integration call (MOCK, a refusal, a bad request body): no await,
+    /// so that a connection's task carries no call state for them.
+    fn answer(&self, decision: Decision, conn: &Connection) -> Vec<Action> {
+        let route = decision.route_key.as_deref().unwrap_or("-");
+        let integration = decision.invocation.as_ref().map_or("-", |i| i.id.as_str());
+        let status = decision.integration_response.map(|r| r.status);
+        log_route(conn, route, integration, status, Instant::now());
+        decision.actions
+    }
+}
+
+fn log_route(
+    conn: &Connection,
+    route: &str,
+    integration: &str,
+    status: Option<u16>,
+    started: Instant,
+) {
+    tracing::info!(
+        connection = %conn.connection_id,
+        route,
+        integration,
+        status = status.unwrap_or(0),
+        latency_ms = started.elapsed().as_millis() as u64,
+        "route"
+    );
 }
 
 /// Builds a gateway: an API definition, in-process handlers, where Lambda functions are invoked.
@@ -503,7 +532,7 @@ async fn sniff(
                         connection(shared, stream, peer, local, "https", serves, shutdown).await;
                     }
                 };
-                return Box::pin(secure).await;
+                return boxed(secure).await;
             }
             Ok(Ok(1)) => {}
             _ => return,
@@ -521,11 +550,14 @@ async fn connection<S>(
     local: SocketAddr,
     scheme: &'static str,
     serves: Serves,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let (head, bytes) = match tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream)).await {
+    // Each phase runs boxed for its moment (reading the head, the WebSocket connection, HTTP): the task of an open
+    // connection then carries none of the others' state (docs/architecture.md, "Memory per connection").
+    let read = boxed(tokio::time::timeout(HEAD_TIMEOUT, read_head(&mut stream))).await;
+    let (head, bytes) = match read {
         Ok(Ok(read)) => read,
         Ok(Err(HeadError::Malformed)) => return socket::refuse(&mut stream, 400).await,
         Ok(Err(HeadError::TooLarge)) => return socket::refuse(&mut stream, 431).await,
@@ -536,8 +568,26 @@ async fn connection<S>(
         && head.is_upgrade()
         && management::target(head.path(), stage) == management::Target::Other
     {
-        return socket::handshake(shared, stream, head, bytes, peer, local, scheme).await;
+        let rest = bytes[head.len..].to_vec();
+        drop(bytes);
+        return boxed(socket::handshake(
+            shared, stream, head, rest, peer, local, scheme,
+        ))
+        .await;
     }
+    boxed(http(shared, stream, bytes, serves, shutdown)).await
+}
+
+/// An HTTP connection: the management API, or 426 for a plain request to the clients' port.
+async fn http<S>(
+    shared: Arc<Shared>,
+    stream: S,
+    bytes: Vec<u8>,
+    serves: Serves,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let io = hyper_util::rt::TokioIo::new(Rewind::new(stream, bytes));
     let service = hyper::service::service_fn(move |request| {
         management::handle(shared.clone(), request, serves)
@@ -551,4 +601,14 @@ async fn connection<S>(
             let _ = served.await;
         }
     }
+}
+
+/// A future on the heap, where it lives only while it runs. An `async fn` keeps, for as long as it lives, room
+/// for every future it awaits inline, so a connection's task would carry the handshake's, `$disconnect`'s and
+/// HTTP's state all through its open life (docs/architecture.md, "Memory per connection").
+pub(crate) fn boxed<'a, F>(future: F) -> Pin<Box<dyn Future<Output = F::Output> + Send + 'a>>
+where
+    F: Future + Send + 'a,
+{
+    Box::pin(future)
 }

@@ -1,11 +1,11 @@
 //! The live connections: what `@connections` and in-process senders reach, and how they reach them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::Notify;
 
 use crate::engine::{iso_time, Connection};
 use crate::frame::CloseCause;
@@ -26,8 +26,17 @@ pub struct Live {
     /// False while `$connect` runs and once it is closing: posting to it then gets 410, as on AWS.
     pub established: AtomicBool,
     pub last_active_ms: AtomicU64,
-    outbound: mpsc::Sender<Outbound>,
-    close: watch::Sender<Option<CloseCause>>,
+    /// What others ask of the connection's task. A mutex and a notification rather than channels: an idle
+    /// connection then holds no queue blocks (docs/architecture.md, "Memory per connection").
+    mailbox: Mutex<Mailbox>,
+    /// Wakes the connection's task when its mailbox changes; a wake-up sent while it is busy waits for it.
+    changed: Notify,
+}
+
+#[derive(Default)]
+struct Mailbox {
+    outbound: VecDeque<Outbound>,
+    close: Option<CloseCause>,
 }
 
 /// Why a `@connections` call failed. [`code`](Self::code) is the error type the service answers with, and the name
@@ -84,23 +93,19 @@ pub struct ConnectionInfo {
 pub const MAX_POST_BYTES: usize = 131_072;
 
 impl Live {
-    pub fn new(
-        connection: Connection,
-    ) -> (
-        Arc<Self>,
-        mpsc::Receiver<Outbound>,
-        watch::Receiver<Option<CloseCause>>,
-    ) {
-        let (outbound, outbound_rx) = mpsc::channel(OUTBOUND_QUEUE);
-        let (close, close_rx) = watch::channel(None);
-        let live = Arc::new(Self {
+    pub fn new(connection: Connection) -> Arc<Self> {
+        Arc::new(Self {
             last_active_ms: AtomicU64::new(connection.connected_at),
             connection,
             established: AtomicBool::new(false),
-            outbound,
-            close,
-        });
-        (live, outbound_rx, close_rx)
+            mailbox: Mutex::default(),
+            changed: Notify::new(),
+        })
+    }
+
+    fn mailbox(&self) -> MutexGuard<'_, Mailbox> {
+        // Every critical section is one push, pop or assignment: a panic cannot leave it half-updated.
+        self.mailbox.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn id(&self) -> &str {
@@ -116,36 +121,47 @@ impl Live {
         if !self.established.load(Ordering::Acquire) {
             return Err(ConnectionError::Gone);
         }
-        match self.outbound.try_send(message) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(ConnectionError::Gone),
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                self.close(CloseCause::ClientNotReading);
-                Err(ConnectionError::Full)
-            }
+        let mut mailbox = self.mailbox();
+        if mailbox.outbound.len() >= OUTBOUND_QUEUE {
+            drop(mailbox);
+            self.close(CloseCause::ClientNotReading);
+            return Err(ConnectionError::Full);
         }
+        mailbox.outbound.push_back(message);
+        drop(mailbox);
+        self.changed.notify_one();
+        Ok(())
     }
 
     /// Asks the connection to close; the first cause wins. From then on `@connections` calls get 410, as they do
     /// on AWS as soon as DeleteConnection has answered, not only once the client has gone.
     pub fn close(&self, cause: CloseCause) {
-        self.close.send_if_modified(|current| {
-            if current.is_none() {
-                *current = Some(cause);
-                true
-            } else {
-                false
-            }
-        });
+        self.mailbox().close.get_or_insert(cause);
         self.established.store(false, Ordering::Release);
+        self.changed.notify_one();
     }
 
     /// Marks the handshake done, unless a close was asked for meanwhile (a shutdown during `$connect`).
     pub fn establish(&self) {
         self.established.store(true, Ordering::Release);
-        if self.close.borrow().is_some() {
+        if self.close_requested().is_some() {
             self.established.store(false, Ordering::Release);
         }
+    }
+
+    /// The close asked for, if any.
+    pub fn close_requested(&self) -> Option<CloseCause> {
+        self.mailbox().close
+    }
+
+    /// The next message queued for the client.
+    pub fn next_outbound(&self) -> Option<Outbound> {
+        self.mailbox().outbound.pop_front()
+    }
+
+    /// Resolves when the mailbox may have changed since the last call: a message was queued or a close asked for.
+    pub async fn changed(&self) {
+        self.changed.notified().await
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_util::stream::{FuturesUnordered, SplitSink};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -32,10 +32,11 @@ use crate::frame::CloseCause;
 /// Messages of one connection handled at the same time, at most.
 const MAX_IN_FLIGHT: usize = 1024;
 
-/// The 101 or the refusal of a WebSocket upgrade request, then the connection's life.
+/// The 101 or the refusal of a WebSocket upgrade request, then the connection's life. `rest` is what the client
+/// sent after the head.
 pub async fn handshake<S>(
     shared: Arc<Shared>,
-    mut stream: S,
+    stream: S,
     head: Head,
     rest: Vec<u8>,
     peer: SocketAddr,
@@ -44,17 +45,67 @@ pub async fn handshake<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    // The handshake, the open connection and `$disconnect` each run boxed, for their moment only
+    // (docs/architecture.md, "Memory per connection").
+    let opening = super::boxed(open(
+        shared.clone(),
+        stream,
+        head,
+        rest,
+        peer,
+        local,
+        scheme,
+    ));
+    let opened = opening.await;
+    let Some((live, ws)) = opened else { return };
+    let mut calls = Calls::new();
+    let serving = super::boxed(serve(&shared, ws, &live, &mut calls));
+    let Err((code, reason)) = serving.await;
+    if !calls.is_empty() {
+        // Integrations run to completion, as a Lambda invoked for a message does after its client has gone.
+        tokio::spawn(async move { while calls.next().await.is_some() {} });
+    }
+    live.established.store(false, Ordering::Release);
+    shared.connections.0.remove(live.id());
+    let disconnect = super::boxed(async move {
+        let request = shared.request();
+        let decision = shared
+            .engine
+            .disconnect(&live.connection, &request, code, &reason);
+        shared.run(decision, &live.connection, &request).await;
+    });
+    disconnect.await;
+}
+
+/// Runs `$connect` (and its authorizer) and answers the upgrade: the connection, established, or None once
+/// refused.
+async fn open<S>(
+    shared: Arc<Shared>,
+    mut stream: S,
+    head: Head,
+    rest: Vec<u8>,
+    peer: SocketAddr,
+    local: SocketAddr,
+    scheme: &'static str,
+) -> Option<(Arc<Live>, WebSocketStream<S>)>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let stage = &shared.engine.api().stage;
     let path = head.path().trim_end_matches('/');
     if !(path.is_empty() || path.strip_prefix('/') == Some(stage.as_str())) {
-        return refuse(&mut stream, 403).await;
+        refuse(&mut stream, 403).await;
+        return None;
     }
     let key = match (
         head.header("sec-websocket-key"),
         head.header("sec-websocket-version"),
     ) {
         (Some(key), Some("13")) => derive_accept_key(key.trim().as_bytes()),
-        _ => return refuse(&mut stream, 400).await,
+        _ => {
+            refuse(&mut stream, 400).await;
+            return None;
+        }
     };
     let caller = match shared.sign_in(&head) {
         Ok(caller) => caller,
@@ -64,7 +115,8 @@ pub async fn handshake<S>(
                 "handshake refused: {}",
                 refused.message
             );
-            return refuse_with(&mut stream, 403, Some(&refused)).await;
+            refuse_with(&mut stream, 403, Some(&refused)).await;
+            return None;
         }
     };
     let mut connection = Connection {
@@ -86,32 +138,34 @@ pub async fn handshake<S>(
     let decision = shared.engine.connect(&connection, &request);
     // The authorizer decides before the connection exists: posting to it meanwhile gets 410, as on AWS.
     let decision = shared.authorize(decision, &mut connection, &request).await;
-    let (live, outbound, close) = Live::new(connection);
+    let live = Live::new(connection);
     // Registered while `$connect` runs (not yet established, so posting to it gets 410 as on AWS), so that a
     // shutdown reaches it too.
     shared.connections.0.insert(live.clone());
     let actions = shared.run(decision, &live.connection, &request).await;
-    let subprotocol = match actions.into_iter().next() {
-        Some(Action::Accept { subprotocol }) => subprotocol,
+    let accepted = match actions.into_iter().next() {
+        Some(Action::Accept { subprotocol }) => {
+            let mut response = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {key}\r\n"
+            );
+            if let Some(protocol) = subprotocol {
+                response.push_str(&format!("Sec-WebSocket-Protocol: {protocol}\r\n"));
+            }
+            response.push_str("\r\n");
+            stream.write_all(response.as_bytes()).await.is_ok()
+        }
         Some(Action::Reject { status }) => {
-            shared.connections.0.remove(live.id());
-            return refuse(&mut stream, status).await;
+            refuse(&mut stream, status).await;
+            false
         }
         _ => {
-            shared.connections.0.remove(live.id());
-            return refuse(&mut stream, 500).await;
+            refuse(&mut stream, 500).await;
+            false
         }
     };
-    let mut response = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {key}\r\n"
-    );
-    if let Some(protocol) = subprotocol {
-        response.push_str(&format!("Sec-WebSocket-Protocol: {protocol}\r\n"));
-    }
-    response.push_str("\r\n");
-    if stream.write_all(response.as_bytes()).await.is_err() {
+    if !accepted {
         shared.connections.0.remove(live.id());
-        return;
+        return None;
     }
     let settings = &shared.engine.api().settings;
     // A 2 KiB read buffer keeps idle connections small; tungstenite grows it for larger messages.
@@ -119,22 +173,9 @@ pub async fn handshake<S>(
         .read_buffer_size(2048)
         .max_frame_size(Some(settings.max_frame_bytes))
         .max_message_size(Some(settings.max_message_bytes));
-    let rest = rest[head.len..].to_vec();
     let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
     live.establish();
-    let mut calls = Calls::new();
-    let Err((code, reason)) = serve(&shared, ws, &live, outbound, close, &mut calls).await;
-    if !calls.is_empty() {
-        // Integrations run to completion, as a Lambda invoked for a message does after its client has gone.
-        tokio::spawn(async move { while calls.next().await.is_some() {} });
-    }
-    live.established.store(false, Ordering::Release);
-    shared.connections.0.remove(live.id());
-    let request = shared.request();
-    let decision = shared
-        .engine
-        .disconnect(&live.connection, &request, code, &reason);
-    shared.run(decision, &live.connection, &request).await;
+    Some((live, ws))
 }
 
 /// Answers a refused request with a bare status and closes; a refused handshake gets no `$disconnect`.
@@ -175,8 +216,6 @@ async fn serve<S>(
     shared: &Arc<Shared>,
     ws: WebSocketStream<S>,
     live: &Arc<Live>,
-    mut outbound: mpsc::Receiver<Outbound>,
-    mut close: watch::Receiver<Option<CloseCause>>,
     calls: &mut Calls,
 ) -> Result<std::convert::Infallible, (u16, String)>
 where
@@ -198,9 +237,14 @@ where
     // Replies written but not yet flushed: messages that arrived together are answered with one write.
     let mut unflushed = false;
     loop {
-        let requested = *close.borrow_and_update();
-        if let Some(cause) = requested {
+        if let Some(cause) = live.close_requested() {
             return close_with(&mut sink, cause).await;
+        }
+        // What `@connections` posted: queued for the next write.
+        while let Some(message) = live.next_outbound() {
+            last_active = Instant::now();
+            with_close(feed(&mut sink, message, max_frame), live).await?;
+            unflushed = true;
         }
         // Checked here too, because a client that never pauses keeps the timer branch from being polled.
         if Instant::now() >= ends_at {
@@ -213,19 +257,9 @@ where
                 Some(Ok(Message::Text(text))) => {
                     last_active = Instant::now();
                     live.touch(now_ms());
-                    let request = shared.request();
-                    let decision = shared.engine.message(&live.connection, &request, &text);
-                    if decision.pending.is_some() {
-                        calls.push(call(shared.clone(), live.clone(), decision, request, permit.take()));
-                        continue;
-                    }
-                    // Decided without an integration call (MOCK, Forbidden, Bad request body): answer right here.
-                    for action in shared.run(decision, &live.connection, &request).await {
-                        if let Action::Send { text } = action {
-                            let write = feed(&mut sink, Outbound::Text(text), max_frame);
-                            with_close(write, &mut close).await?;
-                            unflushed = true;
-                        }
+                    for text in receive(shared, live, &text, calls, &mut permit) {
+                        with_close(feed(&mut sink, Outbound::Text(text), max_frame), live).await?;
+                        unflushed = true;
                     }
                 }
                 Some(Ok(Message::Binary(_))) => return close_with(&mut sink, CloseCause::BinaryFrame).await,
@@ -251,22 +285,18 @@ where
                 last_active = Instant::now();
                 for action in actions {
                     if let Action::Send { text } = action {
-                        with_close(feed(&mut sink, Outbound::Text(text), max_frame), &mut close).await?;
+                        with_close(feed(&mut sink, Outbound::Text(text), max_frame), live).await?;
                         unflushed = true;
                     }
                 }
-            }
-            Some(message) = outbound.recv() => {
-                last_active = Instant::now();
-                with_close(feed(&mut sink, message, max_frame), &mut close).await?;
-                unflushed = true;
             }
             // Nothing more has arrived or is waiting: write what the last messages produced.
             flushed = sink.flush(), if unflushed => {
                 unflushed = false;
                 flushed.map_err(|_| dropped())?;
             }
-            Ok(()) = close.changed() => {}
+            // A post or a close: the top of the loop takes it.
+            () = live.changed() => {}
             () = &mut timer => {
                 if Instant::now() >= last_active + idle {
                     return close_with(&mut sink, CloseCause::IdleTimeout).await;
@@ -275,6 +305,38 @@ where
             }
         }
     }
+}
+
+/// Decides what a client's message does: an integration call joins `calls`; what is decided without one (MOCK,
+/// Forbidden, Bad request body) is returned, to be sent right away. Not async, so that the decision is never part
+/// of the connection's future.
+fn receive(
+    shared: &Arc<Shared>,
+    live: &Arc<Live>,
+    text: &str,
+    calls: &mut Calls,
+    permit: &mut Option<OwnedSemaphorePermit>,
+) -> Vec<String> {
+    let request = shared.request();
+    let decision = shared.engine.message(&live.connection, &request, text);
+    if decision.pending.is_some() {
+        calls.push(call(
+            shared.clone(),
+            live.clone(),
+            decision,
+            request,
+            permit.take(),
+        ));
+        return Vec::new();
+    }
+    let actions = shared.answer(decision, &live.connection);
+    actions
+        .into_iter()
+        .filter_map(|action| match action {
+            Action::Send { text } => Some(text),
+            _ => None,
+        })
+        .collect()
 }
 
 /// 1006: the TCP connection ended without a close frame.
@@ -286,13 +348,15 @@ fn dropped() -> (u16, String) {
 /// connection without waiting to write anything more.
 async fn with_close(
     write: impl std::future::Future<Output = Result<(), WsError>>,
-    close: &mut watch::Receiver<Option<CloseCause>>,
+    live: &Live,
 ) -> Result<(), (u16, String)> {
-    tokio::select! {
-        written = write => written.map_err(|_| dropped()),
-        Ok(()) = close.changed() => {
-            let cause = (*close.borrow()).unwrap_or(CloseCause::ClientNotReading);
-            Err((cause.code(), cause.reason().to_string()))
+    tokio::pin!(write);
+    loop {
+        tokio::select! {
+            written = &mut write => return written.map_err(|_| dropped()),
+            () = live.changed() => if let Some(cause) = live.close_requested() {
+                return Err((cause.code(), cause.reason().to_string()));
+            },
         }
     }
 }
