@@ -16,6 +16,10 @@ use wsgate_core::engine::{Connection, Request};
 use wsgate_core::selection::Inputs;
 use wsgate_core::{Api, Engine};
 
+/// What every shipped artifact allocates with (Cargo.toml), so the counts are the ones users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CHAT: &str = include_str!("../../examples/chat/api.yaml");
 
 /// A ~100-byte chat message.

@@ -7,6 +7,10 @@ use wsgate_core::cli::{self, Outcome, ServeArgs};
 use wsgate_core::server::Gateway;
 use wsgate_core::Api;
 
+/// The allocator of every artifact wsgate ships: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Prints a result; a closed pipe (`wsgate route ... | head`) is not an error.
 fn print(text: &str) -> ExitCode {
     match writeln!(std::io::stdout().lock(), "{text}") {

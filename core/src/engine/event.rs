@@ -100,7 +100,7 @@ impl RequestVars {
             "stage" => api.stage.as_str().into(),
             "connectedAt" => self.connected_at.into(),
             "identity" => {
-                let mut identity = Map::new();
+                let mut identity = Map::with_capacity(7);
                 // The IAM fields of a signed handshake (docs/behaviour.md §8): wsgate knows the access key and the
                 // user its profile names; `caller` and `user` hold the access key where AWS has the user's id.
                 if let Some(caller) = &self.caller {
@@ -135,10 +135,14 @@ impl RequestVars {
     }
 
     fn request_context(&self, api: &Api, for_template: bool) -> Map<String, Value> {
-        CONTEXT_KEYS
-            .iter()
-            .filter_map(|key| Some(((*key).to_string(), self.value(api, key, for_template)?)))
-            .collect()
+        // Sized once, as it is built for every event: growing it cost a tenth of an event's instructions.
+        let mut context = Map::with_capacity(CONTEXT_KEYS.len());
+        for key in CONTEXT_KEYS {
+            if let Some(value) = self.value(api, key, for_template) {
+                context.insert((*key).to_string(), value);
+            }
+        }
+        context
     }
 
     /// The `$context` of this request, for rendering a template of `api`.
@@ -222,7 +226,7 @@ pub fn connect_params(conn: &Connection, request: &Request) -> Value {
 
 /// The Lambda proxy event for one event on a connection.
 pub fn proxy_event(api: &Api, conn: &Connection, vars: &RequestVars, body: &str) -> Value {
-    let mut event = Map::new();
+    let mut event = Map::with_capacity(7);
     match vars.kind {
         EventType::Connect => {
             let (headers, multi) = header_maps(&forwarded_headers(conn, &vars.request));
