@@ -10,7 +10,8 @@
 #   bash scripts/bench.sh generator whether the load generator limits the raw echo: one thread against two
 # With no argument, all. LOADS="small 16KiB" picks loads of: small (100 connections x 2,000 messages of 60 B, 8 in
 # flight each), 16KiB (10 x 2,000 of 16 KiB), latency (1 connection, 1 in flight), idle (5,000 then 10,000 idle
-# connections). THREADS=2 runs the generator on two threads.
+# connections), rate (10,000 connections sending 20,000 messages/s in all, 10 each). THREADS=2 runs the generator
+# on two threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suite=${1:-all}
@@ -18,7 +19,7 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo build --release -q -p wsgate-core --bin wsgate --example loadgen --example echo_server
 loadgen=$PWD/target/release/examples/loadgen
-read -r -a loads <<<"${LOADS:-small 16KiB latency idle}"
+read -r -a loads <<<"${LOADS:-small 16KiB latency idle rate}"
 threads=${THREADS:-1}
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -45,6 +46,7 @@ measure() { # NAME COMMAND... : start a server, wait for its "listening on ws://
       16KiB) "$loadgen" "$url" --connections 10 --messages 2000 --size 16384 --in-flight 8 --threads "$threads" --pid "$pid" ;;
       latency) "$loadgen" "$url" --connections 1 --messages 5000 --size 60 --in-flight 1 --pid "$pid" ;;
       idle) "$loadgen" "$url" --idle 10000 --pid "$pid" ;; # memory at 5,000 and at 10,000
+      rate) "$loadgen" "$url" --connections 10000 --messages 10 --size 60 --rate 20000 --pid "$pid" ;;
     esac | sed "s/^/$load  /"
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true

@@ -4,9 +4,12 @@
 //!
 //! ```sh
 //! cargo run --release -p wsgate-core --example loadgen -- URL [--connections 100] [--messages 2000] \
-//!     [--size 60] [--in-flight 8] [--seconds 60] [--threads 1] [--pid PID] [--idle 5000]
+//!     [--size 60] [--in-flight 8] [--seconds 60] [--threads 1] [--pid PID] [--idle 5000] [--rate 20000]
 //! ```
 //! Each message is `{"action":"echo","n":N,"pad":"..."}` of `--size` bytes; the server must send it back.
+//! `--rate R` paces the load instead: once every connection is open, each sends one message at a time on a schedule
+//! that gives R messages/s in all, spread evenly over the connections; a latency is counted from the message's
+//! scheduled time, so a server that falls behind shows it instead of slowing the generator down.
 //! `--threads 2` runs the generator on two threads: when that gives no more messages/s than one, the generator is
 //! not what limits the server.
 
@@ -26,6 +29,7 @@ struct Options {
     threads: usize,
     pid: Option<u32>,
     idle: usize,
+    rate: u64,
 }
 
 fn options() -> Options {
@@ -40,6 +44,7 @@ fn options() -> Options {
         threads: 1,
         pid: None,
         idle: 0,
+        rate: 0,
     };
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -56,6 +61,7 @@ fn options() -> Options {
             "--threads" => o.threads = value() as usize,
             "--pid" => o.pid = Some(value() as u32),
             "--idle" => o.idle = value() as usize,
+            "--rate" => o.rate = value(),
             url => o.url = url.to_string(),
         }
     }
@@ -112,23 +118,46 @@ fn message(n: usize, size: usize) -> String {
     format!("{head}{}\"}}", "x".repeat(pad))
 }
 
-/// One connection: keeps `in_flight` messages outstanding until `messages` are answered; returns latencies.
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(url: &str) -> Socket {
+    tokio_tungstenite::connect_async(url)
+        .await
+        .expect("connects")
+        .0
+}
+
+/// With `--rate`: when this connection sends its first message, and how long after each the next is due.
+#[derive(Clone, Copy)]
+struct Pace {
+    first: Instant,
+    every: Duration,
+}
+
+/// One connection: keeps `in_flight` messages outstanding until `messages` are answered; returns latencies. With a
+/// pace it sends each message at its scheduled time.
 async fn run_connection(
-    url: String,
+    mut ws: Socket,
     messages: usize,
     size: usize,
     in_flight: usize,
     deadline: Instant,
+    pace: Option<Pace>,
 ) -> Vec<Duration> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
-        .await
-        .expect("connects");
     let mut sent_at = vec![Instant::now(); messages];
     let mut latencies = Vec::with_capacity(messages);
     let mut next = 0;
     while latencies.len() < messages && Instant::now() < deadline {
         while next < messages && next - latencies.len() < in_flight {
-            sent_at[next] = Instant::now();
+            sent_at[next] = match pace {
+                Some(Pace { first, every }) => {
+                    let due = first + every * next as u32;
+                    tokio::time::sleep_until(due.into()).await;
+                    due
+                }
+                None => Instant::now(),
+            };
             ws.feed(Message::text(message(next, size)))
                 .await
                 .expect("sends");
@@ -168,12 +197,7 @@ async fn idle_memory(o: &Options, pid: u32) {
     let mut sockets = Vec::with_capacity(o.idle);
     for target in [o.idle / 2, o.idle] {
         while sockets.len() < target {
-            sockets.push(
-                tokio_tungstenite::connect_async(&o.url)
-                    .await
-                    .expect("connects")
-                    .0,
-            );
+            sockets.push(connect(&o.url).await);
         }
         // Every handshake has completed; the server has allocated all it will for an idle connection.
         let after = rss_kib(pid);
@@ -204,17 +228,38 @@ async fn run(o: Options) {
         return idle_memory(&o, o.pid.expect("--idle needs --pid")).await;
     }
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
+    let paced = o.rate > 0;
+    // Paced, every connection is open (a hundred handshakes at a time, as clients arriving) before the first
+    // message, and messages/s and CPU count from then; otherwise each connection opens in its own task.
+    let mut sockets = Vec::new();
+    if paced {
+        sockets = futures_util::stream::iter(0..o.connections)
+            .map(|_| connect(&o.url))
+            .buffer_unordered(100)
+            .collect()
+            .await;
+    }
     let cpu_before = o.pid.map(process_cpu);
     let started = Instant::now();
+    // Each connection sends every connections/rate seconds, the connections' schedules spread over that interval.
+    let every = Duration::from_secs_f64(o.connections as f64 / o.rate.max(1) as f64);
     let tasks: Vec<_> = (0..o.connections)
-        .map(|_| {
-            tokio::spawn(run_connection(
-                o.url.clone(),
-                o.messages,
-                o.size,
-                o.in_flight,
-                deadline,
-            ))
+        .map(|i| {
+            let url = o.url.clone();
+            let socket = sockets.pop();
+            let (messages, size, in_flight) = (o.messages, o.size, o.in_flight);
+            let pace = paced.then(|| Pace {
+                first: started + every.mul_f64(i as f64 / o.connections as f64),
+                every,
+            });
+            tokio::spawn(async move {
+                let ws = match socket {
+                    Some(ws) => ws,
+                    None => connect(&url).await,
+                };
+                let in_flight = if paced { 1 } else { in_flight };
+                run_connection(ws, messages, size, in_flight, deadline, pace).await
+            })
         })
         .collect();
     let mut latencies = Vec::new();
