@@ -188,22 +188,24 @@ impl Pool {
             .map_or(0, |d| d.as_millis() as u64);
         let log_stream: Arc<str> =
             lambda::log_stream_name(started, uuid::Uuid::new_v4().as_u128()).into();
-        loop {
-            let first = if permanent {
-                self.queue.recv().ok()
-            } else {
-                self.queue.recv_timeout(IDLE).ok()
-            };
-            let Some(first) = first else { break };
-            Python::attach(|py| {
-                let mut next = Some(first);
-                while let Some(job) = next.take().or_else(|| self.queue.try_recv().ok()) {
-                    clock.store(self.now(), Ordering::Relaxed);
-                    run(py, &self.glue, &self.region, &log_stream, job);
-                    clock.store(0, Ordering::Relaxed);
+        // Attached once for the thread's life, and detached (the GIL released) only while it waits: attaching for
+        // each batch would make and free a Python thread state, with its frame stack, every time.
+        Python::attach(|py| loop {
+            let first = py.detach(|| {
+                if permanent {
+                    self.queue.recv().ok()
+                } else {
+                    self.queue.recv_timeout(IDLE).ok()
                 }
             });
-        }
+            let Some(first) = first else { break };
+            let mut next = Some(first);
+            while let Some(job) = next.take().or_else(|| self.queue.try_recv().ok()) {
+                clock.store(self.now(), Ordering::Relaxed);
+                run(py, &self.glue, &self.region, &log_stream, job);
+                clock.store(0, Ordering::Relaxed);
+            }
+        });
         self.clocks().retain(|c| !Arc::ptr_eq(c, clock));
     }
 
