@@ -11,6 +11,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[macro_use]
 extern crate napi_derive;
 
+/// napi-rs runs every gateway of the process on this runtime, which leaves a core to JavaScript's thread.
+#[napi_derive::module_init]
+fn init() {
+    let runtime = wsgate_core::server::package_runtime().expect("a tokio runtime");
+    napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
+}
+
 mod api;
 mod cli;
 mod connections;

@@ -14,20 +14,10 @@ use crate::api::PyApi;
 use crate::errors::{connection_error, raise};
 use crate::handler::Workers;
 
-/// One runtime for every gateway of the process, on threads Python never blocks. It leaves one core to the thread
-/// running Python (one at a time holds the GIL): with a worker per core, the workers and the Python thread take turns
-/// on the same cores, and every call wakes a parked worker (docs/architecture.md, "Threads of the packages").
+/// One runtime for every gateway of the process, on threads Python never blocks.
 fn runtime() -> &'static Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(cores.saturating_sub(1).max(1))
-            .thread_name("wsgate")
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    })
+    RUNTIME.get_or_init(|| wsgate_core::server::package_runtime().expect("a tokio runtime"))
 }
 
 /// A running gateway.

@@ -56,6 +56,19 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for connections to close and their `$disconnect` to run.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
+/// The runtime a package serves on: one worker fewer than the machine has cores (at least one), so that the thread
+/// running the language's handlers (one at a time holds Python's GIL; JavaScript has one thread) has a core of its
+/// own instead of taking turns with a worker each call has just woken (docs/architecture.md, "Threads of the
+/// packages").
+pub fn package_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores.saturating_sub(1).max(1))
+        .thread_name("wsgate")
+        .enable_all()
+        .build()
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     SystemTime::now()
