@@ -138,12 +138,28 @@ function invoke(handler, event, functionName, timeoutMs, memoryMb, region, answe
   } // else a callback handler: what it returned is not its answer, the callback's (or the timeout) is
 }
 
-/** Encodes `[[id, ok, resultOrMessage], ...]`; a result that is not JSON fails its own call only. */
+/**
+ * Takes a plain result's string `body` out, leaving `null` in its place: the addon puts it back, so the body is
+ * neither escaped here nor unescaped there (bindings-node/src/dispatch.rs). Returns the body, or null.
+ */
+function takeBody(entry) {
+  const result = entry[2]
+  if (!entry[1] || result === null || typeof result !== 'object' || Object.getPrototypeOf(result) !== Object.prototype ||
+      typeof result.body !== 'string' || typeof result.toJSON === 'function') return null
+  entry[2] = { ...result, body: null }
+  return result.body
+}
+
+/**
+ * Encodes `[[id, ok, resultOrMessage], ...]` and the bodies taken out of it; a result that is not JSON fails its
+ * own call only.
+ */
 function encode(results) {
+  const bodies = results.map(takeBody)
   try {
-    return JSON.stringify(results)
+    return [JSON.stringify(results), bodies]
   } catch {
-    return JSON.stringify(results.map((entry) => {
+    return [JSON.stringify(results.map((entry) => {
       try {
         JSON.stringify(entry[2])
         return entry
@@ -152,13 +168,14 @@ function encode(results) {
         console.error(`wsgate: ${message}`)
         return [entry[0], false, message]
       }
-    }))
+    })), bodies]
   }
 }
 
 /**
  * Returns what the addon delivers a gateway's calls to: a JSON batch of `[id, handler, timeoutMs, memoryMb,
- * functionName, event]`. Results go back through `complete`, as many at once as are ready when the microtasks have run.
+ * functionName, event]` and each event's string `body`, taken out of it. Results go back through `complete`, as many
+ * at once as are ready when the microtasks have run.
  */
 function dispatcher(handlers, complete, region) {
   let results = []
@@ -166,13 +183,16 @@ function dispatcher(handlers, complete, region) {
     const batch = results
     results = []
     try {
-      complete(encode(batch))
+      complete(...encode(batch))
     } catch (error) {
       console.error('wsgate: could not hand results back:', error)
     }
   }
-  return function deliver(batch) {
-    for (const [id, index, timeoutMs, memoryMb, functionName, event] of JSON.parse(batch)) {
+  return function deliver(batch, bodies) {
+    const calls = JSON.parse(batch)
+    for (let i = 0; i < calls.length; i++) {
+      const [id, index, timeoutMs, memoryMb, functionName, event] = calls[i]
+      if (bodies[i] !== null) event.body = bodies[i]
       invoke(handlers[index], event, functionName, timeoutMs, memoryMb, region, (ok, value) => {
         if (results.length === 0) queueMicrotask(flush)
         results.push([id, ok, value])

@@ -1,7 +1,9 @@
 // What the JavaScript thread pays per message in the wsgate package, step by step, against the parse a minimal `ws`
 // server does: the batch's JSON.parse (one call with its Lambda event), the handler and its Promise, the result's
-// JSON.stringify. The native side (the batch crossing as a string, the results parsed in Rust) is what the
-// load generator's per-thread CPU shows beyond these. `node bench/node/crossing.mjs [SIZE]` (60 and 16384 by default)
+// JSON.stringify, each with the body inside the JSON (as the package did first) and with the body crossing apart
+// (as it does now, bindings-node/src/dispatch.rs). The native side (the batch crossing as a string, the results
+// parsed in Rust) is what the load generator's per-thread CPU shows beyond these.
+// `node bench/node/crossing.mjs [SIZE]` (60 and 16384 by default)
 const handler = async (event) => ({ statusCode: 200, body: event.body })
 
 function message(size) {
@@ -35,12 +37,18 @@ async function time(label, n, step) {
 for (const size of process.argv.slice(2).map(Number).concat(process.argv.length > 2 ? [] : [60, 16384])) {
   const body = message(size)
   const calls = batch(body)
+  const apart = batch(null)
   const event = JSON.parse(calls)[0][5]
   const result = await handler(event)
   const n = size > 1000 ? 20000 : 200000
   console.log(`== ${size} B`)
   await time('ws: JSON.parse of the message', n, () => JSON.parse(body).action)
-  await time('wsgate: JSON.parse of the batch', n, () => JSON.parse(calls))
+  await time('wsgate, body in the JSON: JSON.parse of the batch', n, () => JSON.parse(calls))
+  await time('wsgate, body in the JSON: JSON.stringify of the result', n, () => JSON.stringify([[1, true, result]]))
+  await time('wsgate, body apart: JSON.parse of the batch, the body set', n, () => {
+    JSON.parse(apart)[0][5].body = body
+  })
+  await time('wsgate, body apart: JSON.stringify of the result', n, () =>
+    JSON.stringify([[1, true, { ...result, body: null }]]))
   await time('wsgate: the handler and its Promise', n, () => handler(event))
-  await time('wsgate: JSON.stringify of the result', n, () => JSON.stringify([[1, true, result]]))
 }

@@ -2,6 +2,10 @@
 //! and the first call queued into an empty queue wakes the JavaScript thread (a thread-safe function). There every
 //! call queued by then is handed, as one JSON batch, to `index.js`'s dispatcher, which runs the handlers and hands
 //! back, again in batches, each result through `complete`.
+//!
+//! A string `body`, in an event or in a result, crosses on its own beside the batch (`null` in the JSON, the string
+//! in a list of bodies, one entry per call): a 16 KiB body would otherwise be escaped and unescaped by both JSON
+//! encoders on the way in and on the way out, on JavaScript's thread for three of the four (BENCHMARKS.md).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -13,15 +17,29 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use wsgate_core::server::{Handler, HandlerResult};
 
+/// Calls, or results, as they cross: the JSON batch, and each entry's string `body` taken out of it.
+pub type Batch = FnArgs<(String, Vec<Option<String>>)>;
+
 /// Wakes the JavaScript thread; its callback takes the queued batch.
-type Wake = ThreadsafeFunction<(), Unknown<'static>, String, Status, false>;
+type Wake = ThreadsafeFunction<(), Unknown<'static>, Batch, Status, false>;
+
+/// Takes a string `body` out of an event or a result, leaving `null` in its place (so that it keeps its position).
+fn take_body(value: &mut Value) -> Option<String> {
+    let body = value.get_mut("body")?;
+    let Value::String(text) = body else {
+        return None;
+    };
+    let text = std::mem::take(text);
+    *body = Value::Null;
+    Some(text)
+}
 
 /// The calls of one listening gateway.
 #[derive(Default)]
 pub struct Dispatch {
-    /// Calls not yet handed to JavaScript, each a JSON array `[id, handler, timeoutMs, functionName, event]`,
-    /// separated by commas.
-    queue: Mutex<String>,
+    /// Calls not yet handed to JavaScript, each a JSON array `[id, handler, timeoutMs, memoryMb, functionName,
+    /// event]`, separated by commas, and their bodies.
+    queue: Mutex<(String, Vec<Option<String>>)>,
     /// A wake-up is on its way to the JavaScript thread.
     scheduled: AtomicBool,
     /// Calls handed out and not yet answered, by id.
@@ -52,15 +70,15 @@ impl Drop for Forget {
 impl Dispatch {
     /// Delivers batches to `deliver(batch: string)`, a function from `index.js`'s dispatcher. While it is set the
     /// event loop stays alive, as it does for a listening `net.Server`.
-    pub fn start(self: &Arc<Self>, deliver: &Function<String, Unknown<'static>>) -> Result<()> {
+    pub fn start(self: &Arc<Self>, deliver: &Function<Batch, Unknown<'static>>) -> Result<()> {
         let dispatch = self.clone();
         let wake: Wake = deliver
             .build_threadsafe_function::<()>()
             .callee_handled::<false>()
             .build_callback(move |_| {
                 dispatch.scheduled.store(false, Ordering::SeqCst);
-                let calls = std::mem::take(&mut *lock(&dispatch.queue));
-                Ok(format!("[{calls}]"))
+                let (calls, bodies) = std::mem::take(&mut *lock(&dispatch.queue));
+                Ok((format!("[{calls}]"), bodies).into())
             })?;
         *lock(&self.wake) = Some(wake);
         Ok(())
@@ -69,7 +87,8 @@ impl Dispatch {
     /// The core's handler for the `index`th JavaScript function.
     pub fn handler(self: &Arc<Self>, index: usize) -> Handler {
         let dispatch = self.clone();
-        Arc::new(move |event, context| {
+        Arc::new(move |mut event, context| {
+            let body = take_body(&mut event);
             let (sender, receiver) = oneshot::channel();
             let id = dispatch.next_id.fetch_add(1, Ordering::Relaxed);
             lock(&dispatch.calls).insert(id, sender);
@@ -86,7 +105,7 @@ impl Dispatch {
                 &event,
             );
             match serde_json::to_string(&call) {
-                Ok(call) => dispatch.enqueue(&call),
+                Ok(call) => dispatch.enqueue(&call, body),
                 Err(e) => drop(
                     lock(&dispatch.calls)
                         .remove(&id)
@@ -102,13 +121,15 @@ impl Dispatch {
         })
     }
 
-    fn enqueue(&self, call: &str) {
+    fn enqueue(&self, call: &str, body: Option<String>) {
         {
             let mut queue = lock(&self.queue);
-            if !queue.is_empty() {
-                queue.push(',');
+            let (calls, bodies) = &mut *queue;
+            if !calls.is_empty() {
+                calls.push(',');
             }
-            queue.push_str(call);
+            calls.push_str(call);
+            bodies.push(body);
         }
         if self.scheduled.swap(true, Ordering::SeqCst) {
             return; // the wake-up on its way takes this call too
@@ -118,17 +139,21 @@ impl Dispatch {
             .map(|wake| wake.call((), ThreadsafeFunctionCallMode::NonBlocking));
         if woken != Some(Status::Ok) {
             // Closed: nothing will take the queue, so its calls fail now.
-            lock(&self.queue).clear();
+            *lock(&self.queue) = Default::default();
             lock(&self.calls).clear();
         }
     }
 
-    /// Resolves calls from a JSON batch `[[id, ok, resultOrMessage], ...]`.
-    pub fn complete(&self, batch: &str) -> Result<()> {
+    /// Resolves calls from a JSON batch `[[id, ok, resultOrMessage], ...]` and the bodies taken out of its results.
+    pub fn complete(&self, batch: &str, bodies: Vec<Option<String>>) -> Result<()> {
         let results: Vec<(u32, bool, Value)> = serde_json::from_str(batch)
             .map_err(|e| Error::from_reason(format!("a batch of handler results: {e}")))?;
         let mut calls = lock(&self.calls);
-        for (id, ok, value) in results {
+        let bodies = bodies.into_iter().chain(std::iter::repeat(None));
+        for ((id, ok, mut value), body) in results.into_iter().zip(bodies) {
+            if let (Some(body), Some(slot)) = (body, value.get_mut("body")) {
+                *slot = Value::String(body);
+            }
             if let Some(sender) = calls.remove(&id) {
                 let outcome = match (ok, value) {
                     (true, result) => Ok(result),
@@ -144,7 +169,7 @@ impl Dispatch {
     /// Stops delivering: calls not answered yet fail, and the event loop is free to exit.
     pub fn close(&self) {
         lock(&self.wake).take();
-        lock(&self.queue).clear();
+        *lock(&self.queue) = Default::default();
         lock(&self.calls).clear();
     }
 }

@@ -198,7 +198,8 @@ impl Gateway {
         let complete = {
             let dispatch = dispatch.clone();
             env.create_function_from_closure::<String, (), _>("complete", move |ctx| {
-                dispatch.complete(&ctx.get::<String>(0)?)
+                let bodies = ctx.get::<Option<Vec<Option<String>>>>(1)?;
+                dispatch.complete(&ctx.get::<String>(0)?, bodies.unwrap_or_default())
             })?
         };
         let dispatcher = glue(env)?.dispatcher.borrow_back(env)?;
@@ -206,7 +207,7 @@ impl Gateway {
         let deliver = dispatcher
             .call((argument(env, functions)?, argument(env, complete)?, region).into())?;
         // SAFETY: a value `dispatcher` has just returned, in this scope.
-        let deliver: Function<String, Unknown<'static>> =
+        let deliver: Function<crate::dispatch::Batch, Unknown<'static>> =
             unsafe { Function::from_napi_value(env.raw(), deliver.raw())? };
         dispatch.start(&deliver)?;
 

@@ -107,6 +107,24 @@ test('a body that is not a string is sent as its JSON; statusCode does not matte
   assert.equal(await answerOf(() => ({ body: 'no status' })), 'no status')
 })
 
+test('bodies cross to the handler and back exactly: quotes, escapes, non-ASCII, 30 KB; toJSON and class results', async () => {
+  const gw = gateway((gw) => gw.integration('fail', (event) => {
+    const sent = JSON.parse(event.body)
+    if (sent.as === 'toJSON') return { toJSON: () => ({ statusCode: 200, body: `toJSON ${sent.text}` }) }
+    if (sent.as === 'class') return new (class { constructor () { this.body = `class ${sent.text}` } })()
+    return { statusCode: 200, body: event.body, headers: { after: 'body' } }
+  }))
+  await serving(gw, async (server) => {
+    const ws = await connect(server.url)
+    const message = JSON.stringify({ action: 'fail', text: 'say "hi" \\ \n \u00e9 \u{1F600} ' + 'x'.repeat(30000) })
+    ws.send(message)
+    assert.equal(await ws.next(), message)
+    assert.equal(await ws.ask({ action: 'fail', as: 'toJSON', text: '\u00e9' }), 'toJSON \u00e9')
+    assert.equal(await ws.ask({ action: 'fail', as: 'class', text: '\u00e9' }), 'class \u00e9')
+    ws.close()
+  })
+})
+
 test('a handler that never answers times out with the Endpoint request timed out frame', async () => {
   const gw = gateway((gw) => gw.integration('slow', () => new Promise(() => {})))
   await serving(gw, async (server) => {
