@@ -77,16 +77,29 @@ pub(crate) fn civil(epoch_ms: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
     )
 }
 
-/// `requestTime`: Common Log Format, `19/Feb/2024:07:11:42 +0000`.
+/// `requestTime`: Common Log Format, `19/Feb/2024:07:11:42 +0000`. Written digit by digit: it is in every event,
+/// and `format!` made it a tenth of a proxy event's instructions (BENCHMARKS.md).
 pub fn clf_time(epoch_ms: u64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let (y, mo, d, h, mi, s, _) = civil(epoch_ms);
-    format!(
-        "{d:02}/{}/{y}:{h:02}:{mi:02}:{s:02} +0000",
-        MONTHS[mo as usize - 1]
-    )
+    let mut out = String::with_capacity(26);
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    two(&mut out, d);
+    out.push('/');
+    out.push_str(MONTHS[mo as usize - 1]);
+    out.push('/');
+    out.push_str(&y.to_string());
+    for n in [h, mi, s] {
+        out.push(':');
+        two(&mut out, n);
+    }
+    out.push_str(" +0000");
+    out
 }
 
 /// ISO 8601 with milliseconds, as GetConnection answers: `2022-01-25T18:50:04.673Z`.
@@ -117,6 +130,8 @@ mod tests {
     fn times_match_captured_events() {
         assert_eq!(clf_time(1_708_326_702_790), "19/Feb/2024:07:11:42 +0000");
         assert_eq!(clf_time(1_705_751_700_453), "20/Jan/2024:11:55:00 +0000");
+        assert_eq!(clf_time(1_704_067_209_999), "01/Jan/2024:00:00:09 +0000");
+        assert_eq!(clf_time(1_735_689_599_000), "31/Dec/2024:23:59:59 +0000");
         assert_eq!(iso_time(1_643_136_604_673), "2022-01-25T18:50:04.673Z");
     }
 }
