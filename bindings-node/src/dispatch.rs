@@ -68,7 +68,7 @@ impl Drop for Forget {
 }
 
 impl Dispatch {
-    /// Delivers batches to `deliver(batch: string)`, a function from `index.js`'s dispatcher. While it is set the
+    /// Delivers batches to `deliver(batch, bodies)`, a function from `index.js`'s dispatcher. While it is set the
     /// event loop stays alive, as it does for a listening `net.Server`.
     pub fn start(self: &Arc<Self>, deliver: &Function<Batch, Unknown<'static>>) -> Result<()> {
         let dispatch = self.clone();
