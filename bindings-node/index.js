@@ -192,7 +192,7 @@ function dispatcher(handlers, complete, region) {
     const calls = JSON.parse(batch)
     for (let i = 0; i < calls.length; i++) {
       const [id, index, timeoutMs, memoryMb, functionName, event] = calls[i]
-      if (bodies[i] !== null) event.body = bodies[i]
+      if (typeof bodies[i] === 'string') event.body = bodies[i]
       invoke(handlers[index], event, functionName, timeoutMs, memoryMb, region, (ok, value) => {
         if (results.length === 0) queueMicrotask(flush)
         results.push([id, ok, value])

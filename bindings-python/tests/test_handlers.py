@@ -3,6 +3,8 @@
 import asyncio
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -304,3 +306,34 @@ def test_five_hundred_clients_lose_nothing(gateway):
             await asyncio.gather(*(client(server.url, n) for n in range(500)))
 
     run(scenario(), timeout=120)
+
+
+EXITS_SERVING = """
+import asyncio, json, sys
+import websockets, wsgate
+
+gw = wsgate.Gateway(sys.argv[1])
+gw.integration("echo")(lambda event, context: {"statusCode": 200, "body": event["body"]})
+
+async def main():
+    global server  # still serving when the interpreter finalizes
+    server = await gw.start(port=0)
+    async with websockets.connect(server.url) as ws:
+        await ws.send(json.dumps({"action": "echo", "text": "hi"}))
+        print(await ws.recv(), flush=True)
+    if sys.argv[2] == "stop":
+        await server.stop()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("ending", ["stop", "exit while serving"])
+def test_a_process_that_served_python_handlers_exits_cleanly(ending):
+    # The handler threads stay attached to the interpreter: leaving must not crash it as it finalizes.
+    done = subprocess.run(
+        [sys.executable, "-c", EXITS_SERVING, API, ending], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"action": "echo", "text": "hi"}
+    assert "panicked" not in done.stderr and "Fatal" not in done.stderr, done.stderr
