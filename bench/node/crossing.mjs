@@ -11,7 +11,7 @@ function message(size) {
   return head + 'x'.repeat(Math.max(0, size - head.length - 2)) + '"}'
 }
 
-// A MESSAGE event as the gateway builds it (docs/behaviour.md §3), around `body`.
+// A MESSAGE event as the gateway builds it (docs/behaviour.md §6), around `body`.
 function batch(body) {
   const event = {
     requestContext: {
